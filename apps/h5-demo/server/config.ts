@@ -1,0 +1,123 @@
+/** How the demo reaches WeChat: the embedded emulator, or real WeChat (or anything that answers like it). */
+export type DemoMode = 'emulator' | 'wechat'
+
+/** Everything the demo server reads from its environment, validated. */
+export interface DemoConfig {
+  /** `emulator` when no credentials are set, `wechat` when `WECHAT_APP_ID` and `WECHAT_APP_SECRET` are. */
+  mode: DemoMode
+  /** `PORT`; 0 picks a free port. @default 3000 */
+  port: number
+  /** Real mode only: the credentials and host overrides. */
+  wechat?: {
+    appId: string
+    appSecret: string
+    /** `WECHAT_API_BASE_URL`, instead of https://api.weixin.qq.com. */
+    baseURL?: string
+    /** `WECHAT_OAUTH_BASE_URL`, instead of https://open.weixin.qq.com. */
+    oauthBaseURL?: string
+  }
+  /** `WECHAT_JSSDK_ORIGINS`: page origins allowed besides the demo's own. */
+  extraOrigins: string[]
+  /** `SESSION_SECRET`, or undefined (the server then makes a random one per process). */
+  sessionSecret?: string
+}
+
+/** A configuration mistake, reported at start-up; its message never contains a secret's value. */
+export class DemoConfigError extends Error {
+  override name = 'DemoConfigError'
+}
+
+const DEFAULT_PORT = 3000
+
+/**
+ * Reads the demo's configuration from environment variables.
+ *
+ * With neither `WECHAT_APP_ID` nor `WECHAT_APP_SECRET` the demo runs on the embedded emulator; with both it
+ * talks to WeChat; with one of them it refuses to start rather than guess.
+ */
+export function readDemoConfig(env: Record<string, string | undefined>): DemoConfig {
+  const appId = nonEmpty(env.WECHAT_APP_ID)
+  const appSecret = nonEmpty(env.WECHAT_APP_SECRET)
+  const config: DemoConfig = {
+    mode: 'emulator',
+    port: readPort(env.PORT),
+    extraOrigins: readOrigins(env.WECHAT_JSSDK_ORIGINS),
+  }
+  const sessionSecret = nonEmpty(env.SESSION_SECRET)
+  if (sessionSecret !== undefined) {
+    if (sessionSecret.length < 16) {
+      throw new DemoConfigError('SESSION_SECRET must be at least 16 characters long')
+    }
+    config.sessionSecret = sessionSecret
+  }
+
+  if (appId === undefined && appSecret === undefined) {
+    for (const name of ['WECHAT_API_BASE_URL', 'WECHAT_OAUTH_BASE_URL'] as const) {
+      if (nonEmpty(env[name]) !== undefined) {
+        throw new DemoConfigError(`${name} needs WECHAT_APP_ID and WECHAT_APP_SECRET as well`)
+      }
+    }
+    return config
+  }
+  if (appId === undefined) throw new DemoConfigError('WECHAT_APP_SECRET is set but WECHAT_APP_ID is not')
+  if (appSecret === undefined) throw new DemoConfigError('WECHAT_APP_ID is set but WECHAT_APP_SECRET is not')
+  if (!/^wx[0-9a-zA-Z]{16}$/.test(appId)) {
+    throw new DemoConfigError('WECHAT_APP_ID must look like wx followed by 16 letters or digits')
+  }
+
+  config.mode = 'wechat'
+  config.wechat = { appId, appSecret }
+  const baseURL = readBaseUrl('WECHAT_API_BASE_URL', env.WECHAT_API_BASE_URL)
+  if (baseURL !== undefined) config.wechat.baseURL = baseURL
+  const oauthBaseURL = readBaseUrl('WECHAT_OAUTH_BASE_URL', env.WECHAT_OAUTH_BASE_URL)
+  if (oauthBaseURL !== undefined) config.wechat.oauthBaseURL = oauthBaseURL
+  return config
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim()
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed
+}
+
+function readPort(value: string | undefined): number {
+  const text = nonEmpty(value)
+  if (text === undefined) return DEFAULT_PORT
+  const port = Number(text)
+  if (!/^\d+$/.test(text) || port > 65_535) {
+    throw new DemoConfigError(`PORT must be a whole number from 0 to 65535, got "${text}"`)
+  }
+  return port
+}
+
+function readBaseUrl(name: string, value: string | undefined): string | undefined {
+  const text = nonEmpty(value)
+  if (text === undefined) return undefined
+  const url = URL.parse(text)
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new DemoConfigError(`${name} must be an http(s) URL`)
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new DemoConfigError(`${name} must be a plain base URL, without credentials, query or fragment`)
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+function readOrigins(value: string | undefined): string[] {
+  const text = nonEmpty(value)
+  if (text === undefined) return []
+  return text
+    .split(/[\s,]+/)
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const url = URL.parse(entry)
+      if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+        throw new DemoConfigError(`WECHAT_JSSDK_ORIGINS: "${entry}" is not an http(s) origin`)
+      }
+      if (url.origin !== entry.replace(/\/$/, '')) {
+        throw new DemoConfigError(
+          `WECHAT_JSSDK_ORIGINS: "${entry}" must be an origin only (scheme, host and port), like ${url.origin}`,
+        )
+      }
+      return url.origin
+    })
+}
