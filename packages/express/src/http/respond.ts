@@ -1,0 +1,41 @@
+import type { Request, Response } from 'express'
+import { toRouteError } from '../error-mapping.js'
+
+/** Sends `body` as JSON with `Cache-Control: no-store` (every route answer is per user and per moment). */
+export function sendJson(res: Response, status: number, body: unknown): void {
+  res.setHeader('Cache-Control', 'no-store')
+  res.status(status).type('application/json').send(JSON.stringify(body))
+}
+
+/** Sends a 302 that no cache keeps. */
+export function sendRedirect(res: Response, location: string): void {
+  res.setHeader('Cache-Control', 'no-store')
+  res.status(302).setHeader('Location', location)
+  res.end()
+}
+
+/**
+ * Answers `error` as `{ error: { code, message } }` with its stable status; 5xx errors are also handed to
+ * `onError` for logging. Never a stack trace, never a secret.
+ */
+export function sendError(
+  req: Request,
+  res: Response,
+  error: unknown,
+  onError: ((error: unknown, req: Request) => void) | undefined,
+): void {
+  const routeError = toRouteError(error)
+  if (routeError.status >= 500 && onError) {
+    try {
+      onError(error, req)
+    } catch {
+      // A failing logger must not turn a clean error response into a crash.
+    }
+  }
+  if (res.headersSent) {
+    res.end()
+    return
+  }
+  if (routeError.code === 'payload_too_large') res.setHeader('Connection', 'close')
+  sendJson(res, routeError.status, routeError.toJSON())
+}

@@ -1,0 +1,381 @@
+import { Wechat, type WechatConfig } from '@wxkit/core'
+import type { Request, Response } from 'express'
+import Keyv from 'keyv'
+import type { WechatUser } from './identity.js'
+import { safeReturnTo } from './oauth/return-to.js'
+
+/** Options of the JS-SDK config route (`GET {prefix}/jssdk/config`). */
+export interface WechatJsSdkOptions {
+  /**
+   * Origins (`https://shop.example.com`) whose pages may be signed. A URL from any other origin gets
+   * `403 url_not_allowed`, so the server is not a signing oracle for other sites.
+   * @default the request's own origin (honouring Express's `trust proxy` for `X-Forwarded-Proto/Host`)
+   */
+  allowedOrigins?: string[]
+  /** Sent back as `jsApiList` in the config, ready to spread into `wx.config`. */
+  jsApiList?: string[]
+}
+
+/** Options of the Mini Program routes (`POST {prefix}/mini/login`, `POST {prefix}/mini/phone`). None yet. */
+// biome-ignore lint/complexity/noBannedTypes: an empty options object keeps room for later options.
+export type WechatMiniProgramOptions = {}
+
+/** Options of the H5 OAuth routes (`GET {prefix}/oauth/login`, `GET {prefix}/oauth/callback`). */
+export interface WechatOauthOptions {
+  /**
+   * The scope asked for when `/oauth/login` gets no `scope` parameter. `snsapi_userinfo` shows a consent
+   * page and adds `nickname` and `avatar` to the identity.
+   * @default 'snsapi_base'
+   */
+  scope?: 'snsapi_base' | 'snsapi_userinfo'
+  /**
+   * Where the callback redirects when `returnTo` is missing or unsafe. Must itself be a same-origin path.
+   * @default '/'
+   */
+  defaultReturnTo?: string
+  /**
+   * The absolute callback URL registered with WeChat.
+   * @default the request's own origin + mount path + `{prefix}/oauth/callback`
+   */
+  redirectUri?: string
+}
+
+/** Session cookie and store options. */
+export interface WechatSessionOptions {
+  /**
+   * Secret(s) that sign the session and OAuth state cookies, each at least 32 characters. For rotation pass
+   * an array: the first signs, all verify.
+   */
+  secret: string | string[]
+  /**
+   * Name of the session cookie; the OAuth state cookie is named `${cookieName}.state`.
+   * @default 'wxkit.sid'
+   */
+  cookieName?: string
+  /**
+   * Session lifetime in milliseconds (cookie `Max-Age` and store TTL).
+   * @default 604_800_000 (7 days)
+   */
+  ttl?: number
+  /**
+   * Where session records, OAuth states and OAuth exchange results live. Share a Redis-backed Keyv between
+   * instances behind a load balancer.
+   * @default the client's cache: `config.cache` (an in-memory Keyv when absent, shared with the client
+   * that `config` builds) or the given client's `cache`; else an in-memory Keyv
+   */
+  store?: Keyv
+}
+
+/** Options of {@link wechat}. */
+export interface WechatMiddlewareOptions {
+  /** A ready `Wechat` client shared by all requests. Give either `client` or `config`. */
+  client?: Wechat
+  /** Configuration for one `Wechat` client that the middleware builds and shares. */
+  config?: WechatConfig
+  /**
+   * Path prefix of the routes. `''` mounts them at the root.
+   * @default '/wechat'
+   */
+  prefix?: string
+  /** The JS-SDK config route; `false` turns it off. @default {} */
+  jssdk?: WechatJsSdkOptions | false
+  /** The Mini Program login and phone routes; `false` turns them off. @default {} */
+  miniProgram?: WechatMiniProgramOptions | false
+  /** The H5 OAuth login routes; `false` turns them off. @default {} */
+  oauth?: WechatOauthOptions | false
+  /** Session options; `secret` is required. */
+  session: WechatSessionOptions
+  /**
+   * Called after WeChat confirmed a login and before the session starts (`req.wechatUser` is already set).
+   * Throwing fails the login with `500 internal_error`; sending a response yourself ends the route there.
+   */
+  onLogin?: (identity: WechatUser, req: Request, res: Response) => void | Promise<void>
+  /**
+   * Called with every error that the routes answer with a 5xx status, for logging. The error carries no
+   * secret (errors of `@wxkit/core` are redacted by construction).
+   */
+  onError?: (error: unknown, req: Request) => void
+  /**
+   * Largest accepted JSON body in bytes; larger bodies get `413 payload_too_large`.
+   * @default 8192
+   */
+  bodyLimit?: number
+}
+
+/** The options after validation, with every default filled in. */
+export interface ResolvedOptions {
+  client: Wechat
+  prefix: string
+  jssdk: { allowedOrigins: string[] | undefined; jsApiList: string[] | undefined } | false
+  miniProgram: boolean
+  oauth:
+    | { scope: 'snsapi_base' | 'snsapi_userinfo'; defaultReturnTo: string; redirectUri: string | undefined }
+    | false
+  session: { secrets: string[]; cookieName: string; stateCookieName: string; ttl: number; store: Keyv }
+  onLogin: WechatMiddlewareOptions['onLogin']
+  onError: WechatMiddlewareOptions['onError']
+  bodyLimit: number
+}
+
+const DEFAULTS = {
+  prefix: '/wechat',
+  scope: 'snsapi_base',
+  defaultReturnTo: '/',
+  cookieName: 'wxkit.sid',
+  ttl: 7 * 24 * 60 * 60 * 1000,
+  bodyLimit: 8192,
+} as const
+
+const MIN_SECRET_LENGTH = 32
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/
+const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)*$/
+
+const TOP_LEVEL_KEYS = [
+  'client',
+  'config',
+  'prefix',
+  'jssdk',
+  'miniProgram',
+  'oauth',
+  'session',
+  'onLogin',
+  'onError',
+  'bodyLimit',
+]
+
+/** Thrown at start-up for an invalid option; the message names the package and the option. */
+function optionError(option: string, problem: string): TypeError {
+  return new TypeError(`@wxkit/express: option "${option}" ${problem}`)
+}
+
+/**
+ * Validates the options of `wechat()` and fills in the defaults, so bad configuration fails at start-up
+ * rather than on a request.
+ */
+export function resolveOptions(options: WechatMiddlewareOptions): ResolvedOptions {
+  if (!isPlainObject(options)) throw optionError('options', 'must be an object')
+  rejectUnknownKeys('', options, TOP_LEVEL_KEYS)
+
+  const { client, cache } = resolveClient(options)
+  const prefix = resolvePrefix(options.prefix)
+  const session = resolveSession(options.session, cache)
+
+  return {
+    client,
+    prefix,
+    jssdk: resolveJsSdk(options.jssdk),
+    miniProgram: resolveMiniProgram(options.miniProgram),
+    oauth: resolveOauth(options.oauth),
+    session,
+    onLogin: resolveCallback('onLogin', options.onLogin),
+    onError: resolveCallback('onError', options.onError),
+    bodyLimit: resolveBodyLimit(options.bodyLimit),
+  }
+}
+
+/** The client, and the Keyv it caches in when that is known (the session store's default). */
+function resolveClient(options: WechatMiddlewareOptions): { client: Wechat; cache: Keyv | undefined } {
+  if (options.client !== undefined && options.config !== undefined) {
+    throw optionError('client', 'and option "config" exclude each other: give one')
+  }
+  if (options.client !== undefined) {
+    const client = options.client as unknown
+    if (!isPlainObjectOrInstance(client) || typeof (client as Wechat).getJsSdkConfig !== 'function') {
+      throw optionError('client', 'must be a Wechat client from @wxkit/core')
+    }
+    const cache = (client as { cache?: unknown }).cache
+    return { client: options.client, cache: isKeyvLike(cache) ? cache : undefined }
+  }
+  if (options.config !== undefined) {
+    if (!isPlainObject(options.config)) throw optionError('config', 'must be a WechatConfig object')
+    const cache = options.config.cache ?? new Keyv()
+    try {
+      return { client: new Wechat({ ...options.config, cache }), cache }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'is invalid'
+      throw optionError('config', `is invalid: ${reason}`)
+    }
+  }
+  throw optionError('client', 'or option "config" is required')
+}
+
+function resolvePrefix(prefix: unknown): string {
+  if (prefix === undefined) return DEFAULTS.prefix
+  if (typeof prefix !== 'string') throw optionError('prefix', 'must be a string such as "/wechat"')
+  const trimmed = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix
+  if (!PREFIX.test(trimmed)) {
+    throw optionError('prefix', 'must be a path such as "/wechat" (leading slash, no query, no spaces)')
+  }
+  return trimmed
+}
+
+function resolveJsSdk(jssdk: unknown): ResolvedOptions['jssdk'] {
+  if (jssdk === false) return false
+  if (jssdk === undefined) return { allowedOrigins: undefined, jsApiList: undefined }
+  if (!isPlainObject(jssdk)) throw optionError('jssdk', 'must be an object or false')
+  rejectUnknownKeys('jssdk.', jssdk, ['allowedOrigins', 'jsApiList'])
+  const { allowedOrigins, jsApiList } = jssdk as WechatJsSdkOptions
+  return {
+    allowedOrigins: allowedOrigins === undefined ? undefined : resolveOrigins(allowedOrigins),
+    jsApiList: jsApiList === undefined ? undefined : resolveStringList('jssdk.jsApiList', jsApiList),
+  }
+}
+
+function resolveOrigins(origins: unknown): string[] {
+  if (!Array.isArray(origins) || origins.length === 0) {
+    throw optionError(
+      'jssdk.allowedOrigins',
+      'must be a non-empty array of origins such as "https://example.com"',
+    )
+  }
+  return origins.map((origin, index) => {
+    const option = `jssdk.allowedOrigins[${index}]`
+    if (typeof origin !== 'string')
+      throw optionError(option, 'must be a string such as "https://example.com"')
+    let url: URL
+    try {
+      url = new URL(origin)
+    } catch {
+      throw optionError(
+        option,
+        `must be an absolute http(s) origin such as "https://example.com", got "${origin}"`,
+      )
+    }
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !bare) {
+      throw optionError(
+        option,
+        `must be an http(s) origin without path, query or credentials, got "${origin}"`,
+      )
+    }
+    return url.origin
+  })
+}
+
+function resolveStringList(option: string, list: unknown): string[] {
+  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.length === 0)) {
+    throw optionError(option, 'must be an array of non-empty strings')
+  }
+  return [...list]
+}
+
+function resolveMiniProgram(miniProgram: unknown): boolean {
+  if (miniProgram === false) return false
+  if (miniProgram === undefined) return true
+  if (!isPlainObject(miniProgram)) throw optionError('miniProgram', 'must be an object or false')
+  rejectUnknownKeys('miniProgram.', miniProgram, [])
+  return true
+}
+
+function resolveOauth(oauth: unknown): ResolvedOptions['oauth'] {
+  if (oauth === false) return false
+  const value = (oauth ?? {}) as WechatOauthOptions
+  if (!isPlainObject(value)) throw optionError('oauth', 'must be an object or false')
+  rejectUnknownKeys('oauth.', value, ['scope', 'defaultReturnTo', 'redirectUri'])
+  const scope = value.scope ?? DEFAULTS.scope
+  if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') {
+    throw optionError('oauth.scope', 'must be "snsapi_base" or "snsapi_userinfo"')
+  }
+  const defaultReturnTo = value.defaultReturnTo ?? DEFAULTS.defaultReturnTo
+  if (safeReturnTo(defaultReturnTo) !== defaultReturnTo) {
+    throw optionError('oauth.defaultReturnTo', 'must be a same-origin path such as "/" or "/account"')
+  }
+  let redirectUri: string | undefined
+  if (value.redirectUri !== undefined) {
+    let url: URL | undefined
+    try {
+      url = typeof value.redirectUri === 'string' ? new URL(value.redirectUri) : undefined
+    } catch {
+      url = undefined
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash) {
+      throw optionError('oauth.redirectUri', 'must be an absolute http(s) URL without a fragment')
+    }
+    redirectUri = url.href
+  }
+  return { scope, defaultReturnTo, redirectUri }
+}
+
+function resolveSession(session: unknown, clientCache: Keyv | undefined): ResolvedOptions['session'] {
+  if (session === undefined) throw optionError('session', 'is required (at least { secret })')
+  if (!isPlainObject(session)) throw optionError('session', 'must be an object such as { secret }')
+  rejectUnknownKeys('session.', session, ['secret', 'cookieName', 'ttl', 'store'])
+  const {
+    secret,
+    cookieName = DEFAULTS.cookieName,
+    ttl = DEFAULTS.ttl,
+    store,
+  } = session as WechatSessionOptions
+
+  const secrets = typeof secret === 'string' ? [secret] : secret
+  if (!Array.isArray(secrets) || secrets.length === 0) {
+    throw optionError('session.secret', 'is required: a string or a non-empty array of strings')
+  }
+  for (const [index, value] of secrets.entries()) {
+    const option = Array.isArray(secret) ? `session.secret[${index}]` : 'session.secret'
+    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) {
+      throw optionError(option, `must be a string of at least ${MIN_SECRET_LENGTH} characters`)
+    }
+  }
+  if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) {
+    throw optionError(
+      'session.cookieName',
+      'must be a cookie name of 1-64 token characters (e.g. "wxkit.sid")',
+    )
+  }
+  if (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl < 60_000) {
+    throw optionError('session.ttl', 'must be a whole number of milliseconds, at least 60000')
+  }
+  if (store !== undefined && !isKeyvLike(store)) {
+    throw optionError('session.store', 'must be a Keyv instance')
+  }
+  return {
+    secrets: [...secrets],
+    cookieName,
+    stateCookieName: `${cookieName}.state`,
+    ttl,
+    store: store ?? clientCache ?? new Keyv(),
+  }
+}
+
+function resolveCallback<T>(option: string, callback: T): T {
+  if (callback !== undefined && typeof callback !== 'function')
+    throw optionError(option, 'must be a function')
+  return callback
+}
+
+function resolveBodyLimit(limit: unknown): number {
+  if (limit === undefined) return DEFAULTS.bodyLimit
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 64 || limit > 1_048_576) {
+    throw optionError('bodyLimit', 'must be a whole number of bytes between 64 and 1048576')
+  }
+  return limit
+}
+
+function rejectUnknownKeys(path: string, value: object, known: string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw optionError(`${path}${key}`, `is unknown (known options: ${known.join(', ') || 'none'})`)
+    }
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function isPlainObjectOrInstance(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isKeyvLike(value: unknown): value is Keyv {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Keyv).get === 'function' &&
+    typeof (value as Keyv).set === 'function' &&
+    typeof (value as Keyv).delete === 'function'
+  )
+}

@@ -1,0 +1,30 @@
+import { WechatRouteError } from '../errors.js'
+import { queryParam } from '../http/query.js'
+import { requestOrigin } from '../http/request-origin.js'
+import { sendJson } from '../http/respond.js'
+import { pageUrlToSign } from '../jssdk/page-url.js'
+import type { RouteHandler } from './route-context.js'
+
+/**
+ * `GET {prefix}/jssdk/config?url=<page url>` → `{ appId, timestamp, nonceStr, signature, jsApiList? }`,
+ * for the page's `wx.config`. The URL's origin must be allowed (default: the request's own origin).
+ */
+export const jssdkConfigRoute: RouteHandler = async (context, req, res) => {
+  const jssdk = context.options.jssdk
+  if (!jssdk) throw new Error('jssdk route called while disabled')
+  let allowedOrigins = jssdk.allowedOrigins
+  if (!allowedOrigins) {
+    const own = requestOrigin(req)
+    if (!own) throw new WechatRouteError('invalid_request', 'The request has no usable Host header')
+    allowedOrigins = [own]
+  }
+  const url = pageUrlToSign(queryParam(req, 'url'), allowedOrigins)
+  const config = await context.options.client.getJsSdkConfig(url)
+  sendJson(res, 200, {
+    appId: config.appId,
+    timestamp: config.timestamp,
+    nonceStr: config.nonceStr,
+    signature: config.signature,
+    ...(jssdk.jsApiList ? { jsApiList: jssdk.jsApiList } : {}),
+  })
+}

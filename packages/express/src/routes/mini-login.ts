@@ -1,0 +1,20 @@
+import { readJsonBody } from '../http/json-body.js'
+import { sendJson } from '../http/respond.js'
+import type { WechatUser } from '../identity.js'
+import { requireCode } from './code-input.js'
+import type { RouteHandler } from './route-context.js'
+import { signIn } from './sign-in.js'
+
+/**
+ * `POST {prefix}/mini/login` `{ code }` (the `wx.login` code) → `{ openid, unionid? }` and a session.
+ * The `session_key` is kept in the session store only.
+ */
+export const miniLoginRoute: RouteHandler = async (context, req, res) => {
+  const body = await readJsonBody(req, context.options.bodyLimit)
+  const code = requireCode(body.code)
+  const session = await context.options.client.jsCode2Session(code)
+  const user: WechatUser = { openid: session.openid, source: 'mini' }
+  if (session.unionid) user.unionid = session.unionid
+  if (!(await signIn(context, req, res, user, session.session_key))) return
+  sendJson(res, 200, { openid: user.openid, ...(user.unionid ? { unionid: user.unionid } : {}) })
+}

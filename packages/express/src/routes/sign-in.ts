@@ -1,0 +1,32 @@
+import type { Request, Response } from 'express'
+import type { WechatUser } from '../identity.js'
+import type { RouteContext } from './route-context.js'
+
+/**
+ * Finishes a login WeChat confirmed: sets `req.wechatUser`, runs `onLogin`, then starts a fresh session.
+ * Resolves to `false` when `onLogin` answered the request itself (the route must not answer again).
+ */
+export async function signIn(
+  context: RouteContext,
+  req: Request,
+  res: Response,
+  user: WechatUser,
+  sessionKey?: string,
+): Promise<boolean> {
+  req.wechatUser = user
+  await context.options.onLogin?.(user, req, res)
+  if (res.headersSent) return false
+  await context.sessions.start(req, res, user, sessionKey)
+  return true
+}
+
+/** The identity as routes answer it: only the documented fields, nothing from the session record. */
+export function publicIdentity(user: WechatUser): WechatUser {
+  return {
+    openid: user.openid,
+    ...(user.unionid ? { unionid: user.unionid } : {}),
+    source: user.source,
+    ...(user.nickname ? { nickname: user.nickname } : {}),
+    ...(user.avatar ? { avatar: user.avatar } : {}),
+  }
+}

@@ -1,0 +1,85 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Request, Response } from 'express'
+import type Keyv from 'keyv'
+import { readCookie, writeCookie } from '../http/cookies.js'
+import type { WechatUser } from '../identity.js'
+import type { ResolvedOptions } from '../options.js'
+import { CookieSigner } from './cookie-signer.js'
+
+/** What the store keeps per session. The `session_key` of a Mini Program login lives here, never in a cookie. */
+export interface SessionRecord {
+  user: WechatUser
+  /** The Mini Program `session_key` (for decrypting open data later); absent for OAuth logins. */
+  sessionKey?: string
+  /** When the session started (ms since the epoch). */
+  createdAt: number
+}
+
+const KEY_PREFIX = 'wxkit:express:session:'
+const SESSION_ID_BYTES = 32
+
+/**
+ * Sessions: a signed, HttpOnly, SameSite=Lax cookie holding only a random session id (256 bits); the record
+ * lives in the Keyv store under a sha256 of the id, so a store dump yields no usable cookie.
+ */
+export class SessionManager {
+  readonly #store: Keyv
+  readonly #signer: CookieSigner
+  readonly #cookieName: string
+  readonly #ttl: number
+
+  constructor(options: ResolvedOptions['session']) {
+    this.#store = options.store
+    this.#signer = new CookieSigner(options.secrets)
+    this.#cookieName = options.cookieName
+    this.#ttl = options.ttl
+  }
+
+  /** The session record of the request, or `undefined` without a valid cookie or once the record expired. */
+  async load(req: Request): Promise<SessionRecord | undefined> {
+    const id = this.#sessionId(req)
+    if (!id) return undefined
+    const record = (await this.#store.get(storeKey(id))) as unknown
+    return isSessionRecord(record) ? record : undefined
+  }
+
+  /**
+   * Starts a fresh session for `user`: always a new id (no session fixation), the previous session of the
+   * request is destroyed, and the cookie is set on `res`.
+   */
+  async start(req: Request, res: Response, user: WechatUser, sessionKey?: string): Promise<void> {
+    const previous = this.#sessionId(req)
+    if (previous) await this.#store.delete(storeKey(previous))
+    const id = randomBytes(SESSION_ID_BYTES).toString('base64url')
+    const record: SessionRecord = { user, createdAt: Date.now(), ...(sessionKey ? { sessionKey } : {}) }
+    await this.#store.set(storeKey(id), record, this.#ttl)
+    writeCookie(req, res, this.#cookieName, this.#signer.sign(id), this.#ttl)
+  }
+
+  /** Ends the session of the request on the server (the record is deleted) and in the browser. */
+  async destroy(req: Request, res: Response): Promise<void> {
+    const id = this.#sessionId(req)
+    if (id) await this.#store.delete(storeKey(id))
+    writeCookie(req, res, this.#cookieName, '', 0)
+  }
+
+  #sessionId(req: Request): string | undefined {
+    const id = this.#signer.unsign(readCookie(req, this.#cookieName))
+    return id && /^[A-Za-z0-9_-]{43}$/.test(id) ? id : undefined
+  }
+}
+
+function storeKey(id: string): string {
+  return KEY_PREFIX + createHash('sha256').update(id).digest('hex')
+}
+
+function isSessionRecord(value: unknown): value is SessionRecord {
+  if (typeof value !== 'object' || value === null) return false
+  const user = (value as { user?: unknown }).user
+  return (
+    typeof user === 'object' &&
+    user !== null &&
+    typeof (user as WechatUser).openid === 'string' &&
+    ((user as WechatUser).source === 'mini' || (user as WechatUser).source === 'oauth')
+  )
+}
