@@ -1,0 +1,108 @@
+import type { EmulatorState } from '../state/emulator-state.js'
+import type { EmulatorControl } from './emulator-control.js'
+
+const PHONE_DEFAULT = '13800138000'
+
+/** The in-process control of one emulator's state. */
+export function createLocalControl(state: EmulatorState): EmulatorControl {
+  const appIdOrFirst = (appId: string | undefined): string => {
+    const id = appId ?? state.firstAppId()
+    if (!state.apps.has(id)) throw new TypeError(`@wxkit/emulator: unknown appId ${id}`)
+    return id
+  }
+
+  return {
+    async reset() {
+      state.reset()
+    },
+
+    async advanceClock(ms) {
+      state.clock.advance(ms)
+    },
+
+    async mintCode(options) {
+      const { kind, openid, unionid, phoneNumber, countryCode, scope } = options ?? {}
+      if (kind !== 'login' && kind !== 'phone' && kind !== 'oauth') {
+        throw new TypeError('@wxkit/emulator: mintCode kind must be "login", "phone" or "oauth"')
+      }
+      if (scope !== undefined && scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') {
+        throw new TypeError('@wxkit/emulator: mintCode scope must be "snsapi_base" or "snsapi_userinfo"')
+      }
+      const appId = appIdOrFirst(options.appId)
+      const user = openid ? state.users.ensure(appId, openid, unionid) : state.users.defaultUser(appId)
+      if (!openid && unionid !== undefined) state.users.ensure(appId, user.openid, unionid)
+      const record = state.codes.mint(
+        {
+          kind,
+          appId,
+          openid: user.openid,
+          ...(user.unionid !== undefined ? { unionid: user.unionid } : {}),
+          ...(kind === 'phone'
+            ? { phoneNumber: phoneNumber ?? PHONE_DEFAULT, countryCode: countryCode ?? '86' }
+            : {}),
+          ...(kind === 'oauth' ? { scope: scope ?? 'snsapi_userinfo' } : {}),
+        },
+        state.now(),
+      )
+      return record.code
+    },
+
+    async registerTemplate(options) {
+      if (options?.appId !== undefined) appIdOrFirst(options.appId)
+      state.subscriptions.registerTemplate(options)
+    },
+
+    async subscribe(options) {
+      const { openid, templateId, times = 1 } = options ?? {}
+      if (
+        typeof openid !== 'string' ||
+        openid === '' ||
+        typeof templateId !== 'string' ||
+        templateId === ''
+      ) {
+        throw new TypeError('@wxkit/emulator: subscribe needs an openid and a templateId')
+      }
+      if (!Number.isInteger(times) || times < 1) {
+        throw new TypeError('@wxkit/emulator: subscribe times must be a positive integer')
+      }
+      const appId = appIdOrFirst(options.appId)
+      state.users.ensure(appId, openid)
+      state.subscriptions.grant(appId, openid, templateId, times)
+    },
+
+    async messages() {
+      return state.subscriptions.messages()
+    },
+
+    async counters() {
+      return {
+        calls: state.calls.snapshot(),
+        tokensIssued: state.tokens.issued,
+        ticketsIssued: state.tickets.issued,
+      }
+    },
+
+    async tokens() {
+      return state.tokens.live(state.now()).map(({ token, appId, kind, expiresAt, retiredAt }) => ({
+        token,
+        appId,
+        kind,
+        expiresAt: Math.min(expiresAt, retiredAt ?? expiresAt),
+      }))
+    },
+
+    async tickets() {
+      return state.tickets
+        .live(state.now())
+        .map(({ ticket, appId, type, expiresAt }) => ({ ticket, appId, type, expiresAt }))
+    },
+
+    async injectFault(options) {
+      state.faults.add(options)
+    },
+
+    async revokeTokens(options) {
+      state.tokens.revoke(options?.appId)
+    },
+  }
+}

@@ -1,0 +1,53 @@
+import { Hono } from 'hono'
+import { cors } from 'hono/cors'
+import { createBridgeRoutes } from './bridge/routes.js'
+import type { EmulatorControl } from './control/emulator-control.js'
+import { createControlRoutes } from './control/http-control.js'
+import { WechatApiFailure } from './errors.js'
+import { wechatJson } from './http/wechat-json.js'
+import { createTicketRoutes } from './routes/ticket.js'
+import { createTokenRoutes } from './routes/token.js'
+import type { EmulatorState } from './state/emulator-state.js'
+
+/** Everything the Hono app needs. */
+export interface EmulatorAppOptions {
+  state: EmulatorState
+  control: EmulatorControl
+  /** Skip the OAuth consent page and approve at once. */
+  autoApprove: boolean
+}
+
+/**
+ * The emulator's HTTP surface: WeChat's API paths at the root, and under `/__wxkit` the control API and
+ * the JS-SDK bridge (both with CORS, since pages on other origins load them).
+ */
+export function createEmulatorApp({ state, control }: EmulatorAppOptions): Hono {
+  const app = new Hono()
+
+  app.onError((error, c) => {
+    if (error instanceof WechatApiFailure) return wechatJson(c, error.toBody())
+    return c.text(`@wxkit/emulator internal error: ${error.message}`, 500)
+  })
+
+  app.use(
+    '/__wxkit/*',
+    cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type'] }),
+  )
+  app.route(
+    '/__wxkit',
+    createBridgeRoutes({
+      hasApp: (appId) => state.apps.has(appId),
+      liveJsApiTickets: (appId) =>
+        state.tickets
+          .live(state.now())
+          .filter((record) => record.appId === appId && record.type === 'jsapi')
+          .map((record) => record.ticket),
+    }),
+  )
+  app.route('/__wxkit', createControlRoutes(control))
+
+  app.route('/', createTokenRoutes(state))
+  app.route('/', createTicketRoutes(state))
+
+  return app
+}

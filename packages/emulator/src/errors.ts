@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto'
+
+/**
+ * Every errcode the emulator's WeChat API endpoints answer, with WeChat's usual errmsg text.
+ * The README lists where each rule comes from.
+ */
+export const WECHAT_ERRORS = {
+  [-1]: 'system error',
+  40001: 'invalid credential, access_token is invalid or not latest',
+  40002: 'invalid grant_type',
+  40003: 'invalid openid',
+  40013: 'invalid appid',
+  40014: 'invalid access_token',
+  40029: 'invalid code',
+  40030: 'invalid refresh_token',
+  40037: 'invalid template_id',
+  40097: 'invalid args',
+  40125: 'invalid appsecret',
+  40129: 'invalid scene',
+  40163: 'code been used',
+  40169: 'invalid length for scene, or the data is not json string',
+  41001: 'access_token missing',
+  41002: 'appid missing',
+  41004: 'appsecret missing',
+  41008: 'missing code',
+  41030: 'invalid page',
+  42001: 'access_token expired',
+  42002: 'refresh_token expired',
+  42003: 'code expired',
+  43101: 'user refuse to accept the msg',
+  44002: 'empty post data',
+  45009: 'reach max api daily quota limit',
+  45011: 'api minute-quota reach limit mustslower retry next minute',
+  47001: 'data format error',
+  47003: 'argument invalid!',
+  48001: 'api unauthorized',
+  85096: 'not allow include scancode_time field',
+} as const satisfies Record<number, string>
+
+/** An errcode the emulator answers. */
+export type WechatErrcode = keyof typeof WECHAT_ERRORS
+
+/** A WeChat error body: `{ errcode, errmsg }` where errmsg ends with `, rid: …`. */
+export interface WechatErrorBody {
+  errcode: number
+  errmsg: string
+}
+
+/** A request id shaped like WeChat's, e.g. `6437cc6f-48613c7c-0bdbbd0d`. */
+export function newRid(nowMs: number = Date.now()): string {
+  const seconds = Math.floor(nowMs / 1000)
+    .toString(16)
+    .padStart(8, '0')
+    .slice(-8)
+  return `${seconds}-${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`
+}
+
+/**
+ * The body WeChat sends for `errcode`: its usual message (or `detail` when given, for messages such as
+ * `argument invalid! data.thing1.value invalid`) followed by a fresh rid.
+ */
+export function wechatErrorBody(errcode: WechatErrcode, detail?: string): WechatErrorBody {
+  const errmsg = detail ?? WECHAT_ERRORS[errcode]
+  return { errcode, errmsg: `${errmsg}, rid: ${newRid()}` }
+}
+
+/** Thrown inside a route handler to answer with a WeChat error; the app's error handler renders it. */
+export class WechatApiFailure extends Error {
+  override readonly name = 'WechatApiFailure'
+
+  constructor(
+    readonly errcode: WechatErrcode,
+    readonly detail?: string,
+  ) {
+    super(detail ?? WECHAT_ERRORS[errcode])
+  }
+
+  /** The JSON body to send. */
+  toBody(): WechatErrorBody {
+    return wechatErrorBody(this.errcode, this.detail)
+  }
+}

@@ -1,0 +1,16 @@
+export { connectEmulator } from './control/connect-emulator.js'
+export type {
+  EmulatorControl,
+  EmulatorCounters,
+  LiveTicket,
+  LiveToken,
+  MintCodeOptions,
+  RevokeTokensOptions,
+} from './control/emulator-control.js'
+export { WECHAT_ERRORS, type WechatErrcode } from './errors.js'
+export type { EmulatorFault, InjectFaultOptions } from './faults.js'
+export { type EmulatorOptions, type RunningEmulator, startEmulator } from './start-emulator.js'
+export { DEFAULT_APP, type EmulatorApp } from './state/apps.js'
+export type { EmulatorClock } from './state/clock.js'
+export type { CodeKind, OAuthScope } from './state/codes.js'
+export type { DeliveredMessage, RegisterTemplateOptions, SubscribeOptions } from './state/subscriptions.js'

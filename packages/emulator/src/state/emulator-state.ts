@@ -1,0 +1,54 @@
+import { FaultQueue } from '../faults.js'
+import { AccessTokenStore } from './access-tokens.js'
+import { AppRegistry, type EmulatorApp } from './apps.js'
+import { type EmulatorClock, OffsetClock } from './clock.js'
+import { CodeStore } from './codes.js'
+import { CallCounter } from './counters.js'
+import { OAuthTokenStore } from './oauth-tokens.js'
+import { SubscriptionBook } from './subscriptions.js'
+import { TicketStore } from './tickets.js'
+import { UserDirectory } from './users.js'
+
+/** Everything one emulator remembers; `reset()` forgets all of it except the apps. */
+export class EmulatorState {
+  readonly clock: OffsetClock
+  readonly apps: AppRegistry
+  readonly tokens = new AccessTokenStore()
+  readonly tickets = new TicketStore()
+  readonly codes = new CodeStore()
+  readonly users = new UserDirectory()
+  readonly oauthTokens = new OAuthTokenStore()
+  readonly subscriptions = new SubscriptionBook()
+  readonly calls = new CallCounter()
+  readonly faults = new FaultQueue()
+
+  constructor(apps: readonly EmulatorApp[], clock?: EmulatorClock) {
+    this.apps = new AppRegistry(apps)
+    this.clock = new OffsetClock(clock)
+  }
+
+  /** The emulator's current time in milliseconds. */
+  now(): number {
+    return this.clock.now()
+  }
+
+  /** The app used when a control call names none: the first one configured. */
+  firstAppId(): string {
+    const first = this.apps.list()[0]
+    if (!first) throw new Error('@wxkit/emulator: no apps configured')
+    return first.appId
+  }
+
+  /** Forget tokens, tickets, codes, users, templates, messages, counters and faults; rewind the clock. */
+  reset(): void {
+    this.tokens.clear()
+    this.tickets.clear()
+    this.codes.clear()
+    this.users.clear()
+    this.oauthTokens.clear()
+    this.subscriptions.clear()
+    this.calls.clear()
+    this.faults.clear()
+    this.clock.reset()
+  }
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { connectEmulator, DEFAULT_APP } from '../src/index.js'
+import { classicToken, emulator, tokenErrcode } from './support/emulator-fixture.js'
+
+describe('HTTP control API', () => {
+  it('round-trips every typed method through connectEmulator', async () => {
+    const e = await emulator()
+    const remote = connectEmulator(e.url)
+    const token = await classicToken(e)
+    expect((await remote.tokens()).map((t) => t.token)).toEqual([token])
+    expect(await remote.counters()).toEqual({
+      calls: { '/cgi-bin/token': 1 },
+      tokensIssued: 1,
+      ticketsIssued: 0,
+    })
+    await tokenErrcode(e, token)
+    expect((await remote.tickets()).length).toBe(1)
+    const code = await remote.mintCode({ kind: 'login' })
+    expect(code).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    await remote.registerTemplate({ templateId: 'tpl-1', keys: ['thing1'] })
+    await remote.subscribe({ openid: 'oUser0000000000000000000001', templateId: 'tpl-1' })
+    expect(await remote.messages()).toEqual([])
+    await remote.advanceClock(7200_000)
+    expect(await tokenErrcode(e, token)).toBe(42001)
+    await remote.injectFault({ path: '/cgi-bin/token', fault: { kind: 'http', status: 500 } })
+    expect((await fetch(`${e.url}/cgi-bin/token`)).status).toBe(500)
+    const fresh = await classicToken(e)
+    await remote.revokeTokens({ appId: DEFAULT_APP.appId })
+    expect(await tokenErrcode(e, fresh)).toBe(40001)
+    await remote.reset()
+    expect(await remote.counters()).toEqual({ calls: {}, tokensIssued: 0, ticketsIssued: 0 })
+  })
+
+  it('accepts the documented curl shapes and answers JSON', async () => {
+    const e = await emulator()
+    const advanced = await fetch(`${e.url}/__wxkit/advanceClock`, { method: 'POST', body: '{"ms":1000}' })
+    expect(advanced.status).toBe(200)
+    expect(await advanced.json()).toBeNull()
+    const minted = await fetch(`${e.url}/__wxkit/mintCode`, { method: 'POST', body: '{"kind":"phone"}' })
+    expect(await minted.json()).toMatch(/^[A-Za-z0-9_-]{64}$/)
+  })
+
+  it('answers HTTP 400 with a message for a rejected call, which connectEmulator throws', async () => {
+    const e = await emulator()
+    const response = await fetch(`${e.url}/__wxkit/mintCode`, { method: 'POST', body: '{"kind":"nope"}' })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({ error: expect.stringMatching(/mintCode kind/) })
+    await expect(connectEmulator(e.url).advanceClock(-5)).rejects.toThrow(/advanceClock/)
+    const broken = await fetch(`${e.url}/__wxkit/reset`, { method: 'POST', body: '{' })
+    expect(broken.status).toBe(400)
+  })
+
+  it('allows cross-origin calls to /__wxkit', async () => {
+    const e = await emulator()
+    const preflight = await fetch(`${e.url}/__wxkit/counters`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://page.example', 'access-control-request-method': 'POST' },
+    })
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*')
+    const call = await fetch(`${e.url}/__wxkit/counters`, {
+      method: 'POST',
+      headers: { origin: 'http://page.example' },
+    })
+    expect(call.headers.get('access-control-allow-origin')).toBe('*')
+  })
+
+  it('does not count control calls in counters().calls', async () => {
+    const e = await emulator()
+    await connectEmulator(e.url).counters()
+    expect((await e.control.counters()).calls).toEqual({})
+  })
+})
