@@ -45,8 +45,8 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
   }
   const sessionSecret = nonEmpty(env.SESSION_SECRET)
   if (sessionSecret !== undefined) {
-    if (sessionSecret.length < 16) {
-      throw new DemoConfigError('SESSION_SECRET must be at least 16 characters long')
+    if (sessionSecret.length < 32) {
+      throw new DemoConfigError('SESSION_SECRET must be at least 32 characters long')
     }
     config.sessionSecret = sessionSecret
   }

@@ -49,14 +49,16 @@ describe('readDemoConfig', () => {
   })
 
   it('reads extra page origins separated by commas or spaces', () => {
-    const config = readDemoConfig({ WECHAT_JSSDK_ORIGINS: 'https://a.example.com, https://b.example.com:8443 ' })
+    const config = readDemoConfig({
+      WECHAT_JSSDK_ORIGINS: 'https://a.example.com, https://b.example.com:8443 ',
+    })
     expect(config.extraOrigins).toEqual(['https://a.example.com', 'https://b.example.com:8443'])
   })
 
   it('keeps SESSION_SECRET when it is long enough', () => {
-    expect(readDemoConfig({ SESSION_SECRET: 'a-session-secret-of-some-length' }).sessionSecret).toBe(
-      'a-session-secret-of-some-length',
-    )
+    expect(
+      readDemoConfig({ SESSION_SECRET: 'a-session-secret-of-some-length-0123456789' }).sessionSecret,
+    ).toBe('a-session-secret-of-some-length-0123456789')
   })
 
   it.each([
@@ -67,7 +69,7 @@ describe('readDemoConfig', () => {
     [{ PORT: 'eighty' }, 'PORT must be a whole number'],
     [{ PORT: '70000' }, 'PORT must be a whole number'],
     [{ PORT: '-1' }, 'PORT must be a whole number'],
-    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET must be at least 16 characters'],
+    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET must be at least 32 characters'],
     [{ WECHAT_JSSDK_ORIGINS: 'example.com' }, 'is not an http(s) origin'],
     [{ WECHAT_JSSDK_ORIGINS: 'https://example.com/page' }, 'must be an origin only'],
   ])('refuses %j with a message naming the variable', (env, message) => {

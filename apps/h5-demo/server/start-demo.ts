@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { WechatConfig } from '@wxkit/core'
+import { DEFAULT_APP, type EmulatorControl, startEmulator } from '@wxkit/emulator'
+import type { DemoConfig, DemoMode } from './config.js'
+import { createDemoApp, type DemoAssets } from './create-demo-app.js'
+
+/** Options for {@link startDemo}. */
+export interface StartDemoOptions {
+  config: DemoConfig
+  assets: DemoAssets
+  /** Interface to listen on. @default all interfaces */
+  host?: string
+  /** With `assets: 'dist'`: where the built page is. @default `<app>/dist/client` */
+  clientDir?: string
+}
+
+/** A running demo. */
+export interface RunningDemo {
+  /** The page's URL, to open in a browser. */
+  url: string
+  mode: DemoMode
+  /** The embedded emulator (emulator mode only): its base URL and its control API. */
+  emulator?: { url: string; control: EmulatorControl }
+  /** Lines worth printing at start-up: what runs where, and what to set to change it. */
+  notes: string[]
+  close(): Promise<void>
+}
+
+/**
+ * Starts the demo: the embedded emulator when the configuration has no credentials, then the Express
+ * app on `config.port` (0 picks a free port).
+ */
+export async function startDemo(options: StartDemoOptions): Promise<RunningDemo> {
+  const { config } = options
+  const notes: string[] = []
+  const emulator =
+    config.mode === 'emulator' ? await startEmulator({ host: '127.0.0.1', port: 0 }) : undefined
+  let wechatConfig: WechatConfig
+  if (emulator !== undefined) {
+    wechatConfig = { ...DEFAULT_APP, baseURL: emulator.apiBaseUrl, oauthBaseURL: emulator.oauthBaseUrl }
+    notes.push(
+      `mode: embedded WeChat emulator at ${emulator.url} (app ${DEFAULT_APP.appId})`,
+      'set WECHAT_APP_ID and WECHAT_APP_SECRET to talk to WeChat instead (see apps/h5-demo/README.md)',
+    )
+  } else if (config.wechat !== undefined) {
+    wechatConfig = { ...config.wechat }
+    notes.push(
+      `mode: WeChat, app ${config.wechat.appId}, API ${config.wechat.baseURL ?? 'https://api.weixin.qq.com'}`,
+    )
+  } else {
+    throw new Error('apps/h5-demo: real mode needs WeChat credentials')
+  }
+
+  let sessionSecret = config.sessionSecret
+  if (sessionSecret === undefined) {
+    sessionSecret = randomBytes(32).toString('base64url')
+    if (config.mode === 'wechat')
+      notes.push('SESSION_SECRET is not set: sign-ins end when the server restarts')
+  }
+
+  const httpServer = createServer()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject)
+      httpServer.listen(config.port, options.host, () => resolve())
+    })
+  } catch (error) {
+    await emulator?.close()
+    throw error
+  }
+  const { port } = httpServer.address() as AddressInfo
+  const url = `http://localhost:${port}/`
+
+  const demo = await createDemoApp({
+    mode: config.mode,
+    wechat: wechatConfig,
+    ...(emulator === undefined ? {} : { bridgeUrl: `${emulator.url}/__wxkit/bridge.js` }),
+    ...(config.extraOrigins.length === 0
+      ? {}
+      : { allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...config.extraOrigins] }),
+    sessionSecret,
+    assets: options.assets,
+    appRoot: findAppRoot(),
+    ...(options.clientDir === undefined ? {} : { clientDir: options.clientDir }),
+    httpServer,
+  })
+  httpServer.on('request', demo.app)
+
+  return {
+    url,
+    mode: config.mode,
+    ...(emulator === undefined ? {} : { emulator: { url: emulator.url, control: emulator.control } }),
+    notes,
+    async close() {
+      httpServer.closeAllConnections()
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()))
+      await demo.close()
+      await emulator?.close()
+    },
+  }
+}
+
+/** The folder holding this app's package.json, from wherever this file runs (source or `dist/server`). */
+function findAppRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error('apps/h5-demo: cannot find the app folder')
+    dir = parent
+  }
+  return dir
+}
