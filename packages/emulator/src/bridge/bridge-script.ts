@@ -32,8 +32,7 @@ const BRIDGE_SOURCE = `/*
     scanResult: 'https://example.com/wxkit-emulator/scanned',
     promptScan: false,
     chooseImageCount: 1,
-    location: { latitude: 22.540503, longitude: 113.934528, speed: 0, accuracy: 30 },
-    clientVersion: '8.0.50'
+    location: { latitude: 22.540503, longitude: 113.934528, speed: 0, accuracy: 30 }
   }
   var given = w.wxkitBridgeOptions
   if (given && typeof given === 'object') {
@@ -44,7 +43,7 @@ const BRIDGE_SOURCE = `/*
   var originalUserAgent = navigator.userAgent
   var userAgent = /micromessenger/i.test(originalUserAgent)
     ? originalUserAgent
-    : originalUserAgent + ' MicroMessenger/' + options.clientVersion + '.2701(0x28003237) NetType/WIFI Language/zh_CN'
+    : originalUserAgent + ' MicroMessenger/8.0.50.2701(0x28003237) NetType/WIFI Language/zh_CN'
   if (navigator.userAgent !== userAgent) {
     var readUserAgent = function () { return userAgent }
     try { Object.defineProperty(navigator, 'userAgent', { get: readUserAgent, configurable: true }) } catch (e) {}
