@@ -5,6 +5,8 @@ import type { EmulatorControl } from './control/emulator-control.js'
 import { createControlRoutes } from './control/http-control.js'
 import { WechatApiFailure } from './errors.js'
 import { wechatJson } from './http/wechat-json.js'
+import { createCodeToSessionRoutes } from './routes/code-to-session.js'
+import { createPhoneNumberRoutes } from './routes/phone-number.js'
 import { createTicketRoutes } from './routes/ticket.js'
 import { createTokenRoutes } from './routes/token.js'
 import type { EmulatorState } from './state/emulator-state.js'
@@ -48,6 +50,8 @@ export function createEmulatorApp({ state, control }: EmulatorAppOptions): Hono 
 
   app.route('/', createTokenRoutes(state))
   app.route('/', createTicketRoutes(state))
+  app.route('/', createCodeToSessionRoutes(state))
+  app.route('/', createPhoneNumberRoutes(state))
 
   return app
 }
