@@ -1,0 +1,97 @@
+import type { ApiContext } from '../api-context.js'
+import { WechatResponseError } from '../errors.js'
+import type { RequestOptions } from '../request-options.js'
+import { requireString } from '../validate.js'
+
+/** Result of `/sns/jscode2session`. Keep `session_key` on the server. */
+export interface JsCode2SessionResponse {
+  /** The user's id within this Mini Program. */
+  openid: string
+  /** Base64 of 16 bytes; decrypts open data. Never send it to the client. */
+  session_key: string
+  /** Present when the Mini Program is bound to an Open Platform account. */
+  unionid?: string
+}
+
+/** Result of `/wxa/business/getuserphonenumber`. */
+export interface GetUserPhoneNumberResponse {
+  phone_info: {
+    /** With the country prefix for non-mainland numbers. */
+    phoneNumber: string
+    /** Without the prefix. */
+    purePhoneNumber: string
+    /** Country code (WeChat documents a string, sends a number). */
+    countryCode: string | number
+    watermark: {
+      /** When the user produced the code (Unix seconds). */
+      timestamp: number
+      /** The AppID (checked against this client's). */
+      appid: string
+    }
+  }
+}
+
+/** `GET /sns/jscode2session`: exchanges a `wx.login` code. Retries are harmless: a reused code gets 40163. */
+export async function jsCode2Session(
+  ctx: ApiContext,
+  code: string,
+  options: RequestOptions = {},
+): Promise<JsCode2SessionResponse> {
+  requireString('code', code)
+  const { appId, appSecret } = ctx.config
+  const body = await ctx.transport.json<Partial<JsCode2SessionResponse>>({
+    endpoint: '/sns/jscode2session',
+    method: 'GET',
+    query: { appid: appId, secret: appSecret, js_code: code, grant_type: 'authorization_code' },
+    secrets: [appSecret, code],
+    idempotent: true,
+    retryable: options.retryable !== false,
+    signal: options.signal,
+  })
+  if (typeof body.openid !== 'string' || typeof body.session_key !== 'string') {
+    throw new WechatResponseError({
+      endpoint: '/sns/jscode2session',
+      reason: 'no openid/session_key in the response',
+    })
+  }
+  return {
+    openid: body.openid,
+    session_key: body.session_key,
+    ...(typeof body.unionid === 'string' ? { unionid: body.unionid } : {}),
+  }
+}
+
+/** `POST /wxa/business/getuserphonenumber` with the `getPhoneNumber` button's code (in the JSON body). */
+export async function getUserPhoneNumber(
+  ctx: ApiContext,
+  code: string,
+  options: RequestOptions = {},
+): Promise<GetUserPhoneNumberResponse> {
+  requireString('code', code)
+  const body = await ctx.withAccessToken(options, (token) =>
+    ctx.transport.json<Partial<GetUserPhoneNumberResponse>>({
+      endpoint: '/wxa/business/getuserphonenumber',
+      method: 'POST',
+      query: { access_token: token },
+      json: { code },
+      secrets: [token, code],
+      idempotent: true,
+      retryable: options.retryable !== false,
+      signal: options.signal,
+    }),
+  )
+  const info = body.phone_info
+  if (!info || typeof info.phoneNumber !== 'string') {
+    throw new WechatResponseError({
+      endpoint: '/wxa/business/getuserphonenumber',
+      reason: 'no phone_info in the response',
+    })
+  }
+  if (info.watermark && info.watermark.appid !== ctx.config.appId) {
+    throw new WechatResponseError({
+      endpoint: '/wxa/business/getuserphonenumber',
+      reason: 'phone_info.watermark.appid does not match this AppID',
+    })
+  }
+  return { phone_info: info }
+}

@@ -1,0 +1,127 @@
+import type { ApiContext } from '../api-context.js'
+import type { WechatEnv } from '../config.js'
+import { WechatValidationError } from '../errors.js'
+import type { RequestOptions } from '../request-options.js'
+import { requireString } from '../validate.js'
+
+/** `miniprogram_state` of a subscribe message. */
+export type MiniProgramState = 'developer' | 'trial' | 'formal'
+
+/** Body of `POST /cgi-bin/message/subscribe/send`, with WeChat's field names. */
+export interface SubscribeMessageRequest {
+  /** Recipient openid. */
+  touser: string
+  /** Template id. */
+  template_id: string
+  /** Page opened on tap (a query is allowed). */
+  page?: string
+  /** `{ thing1: { value: '…' } }` with keys exactly as in the template. */
+  data: Record<string, { value: string }>
+  /** Which Mini Program version a tap opens. Default: derived from the client's `env`. */
+  miniprogram_state?: MiniProgramState
+  /** Language of the message. */
+  lang?: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW'
+}
+
+/** A reusable template: values passed later map by position onto `templateKeys`. */
+export interface PushTemplateConfig {
+  /** Template id. */
+  templateId: string
+  /** Template keys in the order values will be given, e.g. `['thing1', 'time2']`. */
+  templateKeys: string[]
+  /** Page opened on tap. */
+  page?: string
+  /** Your own reference number for the template (not sent to WeChat). */
+  templateNo?: number | string
+}
+
+const STATE_BY_ENV: Record<WechatEnv, MiniProgramState> = {
+  develop: 'developer',
+  trial: 'trial',
+  release: 'formal',
+}
+
+/** The `miniprogram_state` WeChat expects for a client `env`: develop → developer, trial → trial, release → formal. */
+export function miniProgramStateOf(env: WechatEnv): MiniProgramState {
+  return STATE_BY_ENV[env]
+}
+
+/**
+ * `POST /cgi-bin/message/subscribe/send`. Not idempotent (a repeat may deliver twice), so transient
+ * failures are not retried; the one token refresh after 40001/42001 still applies (nothing was sent).
+ */
+export async function sendMessage(
+  ctx: ApiContext,
+  message: SubscribeMessageRequest,
+  options: RequestOptions = {},
+): Promise<void> {
+  if (message === null || typeof message !== 'object')
+    throw new WechatValidationError('message', 'must be an object')
+  requireString('touser', message.touser)
+  requireString('template_id', message.template_id)
+  if (message.data === null || typeof message.data !== 'object' || Array.isArray(message.data)) {
+    throw new WechatValidationError('data', 'must be an object of { value } entries')
+  }
+  for (const [key, entry] of Object.entries(message.data)) {
+    if (entry === null || typeof entry !== 'object' || typeof entry.value !== 'string') {
+      throw new WechatValidationError(`data.${key}.value`, 'must be a string')
+    }
+  }
+  const json: SubscribeMessageRequest = {
+    ...message,
+    miniprogram_state: message.miniprogram_state ?? miniProgramStateOf(ctx.config.env),
+  }
+  await ctx.withAccessToken(options, (token) =>
+    ctx.transport.json({
+      endpoint: '/cgi-bin/message/subscribe/send',
+      method: 'POST',
+      query: { access_token: token },
+      json,
+      secrets: [token],
+      idempotent: false,
+      retryable: options.retryable !== false,
+      signal: options.signal,
+    }),
+  )
+}
+
+/** Builds the subscribe message from a {@link PushTemplateConfig} (values by position) and sends it. */
+export async function sendMessageWithTemplate(
+  ctx: ApiContext,
+  template: PushTemplateConfig,
+  values: unknown[],
+  toUser: string,
+  options: RequestOptions = {},
+): Promise<void> {
+  if (template === null || typeof template !== 'object')
+    throw new WechatValidationError('template', 'must be an object')
+  requireString('templateId', template.templateId)
+  if (!Array.isArray(template.templateKeys) || template.templateKeys.length === 0) {
+    throw new WechatValidationError('templateKeys', 'must be a non-empty array')
+  }
+  if (!Array.isArray(values) || values.length !== template.templateKeys.length) {
+    throw new WechatValidationError(
+      'values',
+      `must have one value per template key (${template.templateKeys.length})`,
+    )
+  }
+  const data: Record<string, { value: string }> = {}
+  template.templateKeys.forEach((key, index) => {
+    requireString(`templateKeys[${index}]`, key)
+    const value = values[index]
+    if (value === undefined || value === null || typeof value === 'object' || typeof value === 'function') {
+      throw new WechatValidationError(`values[${index}]`, 'must be a string, number or boolean')
+    }
+    data[key] = { value: String(value) }
+  })
+  await sendMessage(
+    ctx,
+    {
+      touser: toUser,
+      template_id: template.templateId,
+      data,
+      ...(template.page === undefined ? {} : { page: template.page }),
+    },
+    options,
+  )
+}

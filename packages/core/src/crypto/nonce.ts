@@ -1,0 +1,26 @@
+import { randomFillSync } from 'node:crypto'
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+// 248 = 4 * 62: bytes at or above it are rejected so every character is equally likely.
+const LIMIT = 248
+const pool = Buffer.allocUnsafe(4096)
+let cursor = pool.length
+
+/**
+ * A random `[A-Za-z0-9]` string from the CSPRNG (`crypto.randomFillSync`, drawn from a pooled buffer so
+ * one call is cheap). Rejection sampling keeps the distribution uniform.
+ *
+ * @param length - number of characters (default 16)
+ */
+export function createNonce(length = 16): string {
+  let out = ''
+  while (out.length < length) {
+    if (cursor >= pool.length) {
+      randomFillSync(pool)
+      cursor = 0
+    }
+    const byte = pool[cursor++] as number
+    if (byte < LIMIT) out += ALPHABET[byte % 62]
+  }
+  return out
+}

@@ -1,0 +1,102 @@
+/**
+ * WeChat `errcode` values the client and its users act on (see the fact sheet, §10).
+ *
+ * Match on `errcode` only — `errmsg` wording varies.
+ *
+ * @example
+ * ```ts
+ * if (isWechatError(err) && err.errcode === ErrCode.CodeUsed) askForNewLogin()
+ * ```
+ */
+export const ErrCode = {
+  /** System busy; transient, retried with backoff on idempotent calls. */
+  SystemBusy: -1,
+  /** Success. */
+  OK: 0,
+  /** Invalid credential: the access_token is invalid or not the latest (on the token endpoint: bad AppSecret). */
+  InvalidCredential: 40001,
+  /** Invalid grant_type. */
+  InvalidGrantType: 40002,
+  /** Invalid openid. */
+  InvalidOpenid: 40003,
+  /** Invalid AppID (also a token/code AppID mismatch). */
+  InvalidAppId: 40013,
+  /** Invalid access_token. */
+  InvalidAccessToken: 40014,
+  /** Invalid templateId. */
+  InvalidTemplateId: 40037,
+  /** Invalid code (expired, reused or the wrong kind). */
+  InvalidCode: 40029,
+  /** Invalid refresh_token. */
+  InvalidRefreshToken: 40030,
+  /** Invalid arguments (QR code). */
+  InvalidArgs: 40097,
+  /** Invalid AppSecret. */
+  InvalidAppSecret: 40125,
+  /** Invalid QR scene characters. */
+  InvalidScene: 40129,
+  /** Code already used. */
+  CodeUsed: 40163,
+  /** The calling IP is not in the API IP whitelist. */
+  IpNotWhitelisted: 40164,
+  /** Invalid scene length, or the body is not JSON. */
+  InvalidSceneLength: 40169,
+  /** Code blocked (high-risk user). */
+  CodeBlocked: 40226,
+  /** AppSecret frozen. */
+  AppSecretFrozen: 40243,
+  /** access_token missing. */
+  AccessTokenMissing: 41001,
+  /** appid missing. */
+  AppIdMissing: 41002,
+  /** secret missing. */
+  SecretMissing: 41004,
+  /** code missing. */
+  CodeMissing: 41008,
+  /** Invalid page (QR code / subscribe message). */
+  InvalidPage: 41030,
+  /** access_token expired. */
+  AccessTokenExpired: 42001,
+  /** refresh_token expired. */
+  RefreshTokenExpired: 42002,
+  /** OAuth code expired. */
+  CodeExpired: 42003,
+  /** HTTPS required. */
+  RequireHttps: 43003,
+  /** The user refused to receive the subscribe message. */
+  UserRefused: 43101,
+  /** Empty POST data. */
+  EmptyPostData: 44002,
+  /** Daily quota reached (a minute cap for getwxacodeunlimit). */
+  QuotaExceeded: 45009,
+  /** Minute quota reached; retry next minute. */
+  MinuteQuotaExceeded: 45011,
+  /** Data format error (body not JSON). */
+  DataFormatError: 47001,
+  /** A template argument is invalid; errmsg names it. */
+  ArgumentInvalid: 47003,
+  /** API unauthorized (no permission or wrong token type). */
+  ApiUnauthorized: 48001,
+  /** User unauthorized. */
+  UserUnauthorized: 50001,
+  /** User limited. */
+  UserLimited: 50002,
+  /** Awaiting admin confirmation of a risky call. */
+  AwaitingConfirmation: 89501,
+  /** The call needs admin confirmation (risk control). */
+  NeedsConfirmation: 89503,
+  /** Rejected twice in 24 h, blocked for 24 h. */
+  BlockedDay: 89506,
+  /** Rejected once in 1 h, blocked for 1 h. */
+  BlockedHour: 89507,
+} as const
+
+/** Any value of {@link ErrCode}. */
+export type ErrCodeValue = (typeof ErrCode)[keyof typeof ErrCode]
+
+/** The errcodes that mean "this global access_token is no good": refresh (compare-and-swap) and retry once. */
+export const TOKEN_INVALID_ERRCODES: ReadonlySet<number> = new Set([
+  ErrCode.InvalidCredential,
+  ErrCode.InvalidAccessToken,
+  ErrCode.AccessTokenExpired,
+])

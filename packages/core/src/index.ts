@@ -1,0 +1,63 @@
+export type { JsSdkConfig } from './apis/jssdk.js'
+export type { GetUserPhoneNumberResponse, JsCode2SessionResponse } from './apis/mini-program.js'
+export type {
+  Oauth2AuthorizeOptions,
+  SnsOauth2Response,
+  SnsUserInfoResponse,
+} from './apis/oauth.js'
+export type { QrCodeRequest } from './apis/qrcode.js'
+export {
+  type MiniProgramState,
+  miniProgramStateOf,
+  type PushTemplateConfig,
+  type SubscribeMessageRequest,
+} from './apis/subscribe.js'
+export {
+  DEFAULTS,
+  type TokenMode,
+  type WechatConfig,
+  type WechatEnv,
+  type WechatRetryOptions,
+} from './config.js'
+export { type JsSdkSignatureInput, signJsSdk, stripUrlFragment } from './crypto/js-sdk-signature.js'
+export { createNonce } from './crypto/nonce.js'
+export { decryptOpenData, verifyRawData } from './crypto/open-data.js'
+export { ErrCode, type ErrCodeValue, TOKEN_INVALID_ERRCODES } from './errcode.js'
+export {
+  isTransientError,
+  isWechatClientError,
+  isWechatDecryptError,
+  isWechatError,
+  isWechatHttpError,
+  isWechatNetworkError,
+  isWechatResponseError,
+  isWechatTimeoutError,
+  isWechatValidationError,
+  WechatClientError,
+  WechatDecryptError,
+  WechatError,
+  WechatHttpError,
+  WechatNetworkError,
+  WechatResponseError,
+  WechatTimeoutError,
+  WechatValidationError,
+} from './errors.js'
+export type {
+  AfterResponseState,
+  BeforeRequestState,
+  ErrorEvent,
+  RetryEvent,
+  TokenRefreshEvent,
+  WechatHooks,
+  WechatLogger,
+} from './hooks.js'
+export type { WechatLock, WechatLockTimings } from './lock.js'
+export { redactUrl } from './redact.js'
+export type { RequestOptions, TokenOptions } from './request-options.js'
+export {
+  FORCE_REFRESH_DAILY_LIMIT,
+  FORCE_REFRESH_SPACING_MS,
+  SAFETY_MARGIN_MS,
+} from './token-store.js'
+export { truncateString } from './truncate-string.js'
+export { Wechat } from './wechat.js'

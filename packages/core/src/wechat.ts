@@ -1,0 +1,324 @@
+import type { ApiContext } from './api-context.js'
+import { createJsSdkConfig, type JsSdkConfig } from './apis/jssdk.js'
+import {
+  type GetUserPhoneNumberResponse,
+  getUserPhoneNumber,
+  type JsCode2SessionResponse,
+  jsCode2Session,
+} from './apis/mini-program.js'
+import {
+  buildOauth2AuthorizeUrl,
+  type Oauth2AuthorizeOptions,
+  type SnsOauth2Response,
+  type SnsUserInfoResponse,
+  snsAuth,
+  snsOauth2,
+  snsRefreshToken,
+  snsUserInfo,
+} from './apis/oauth.js'
+import { getQrCode, type QrCodeRequest } from './apis/qrcode.js'
+import {
+  type PushTemplateConfig,
+  type SubscribeMessageRequest,
+  sendMessage,
+  sendMessageWithTemplate,
+} from './apis/subscribe.js'
+import { type ResolvedConfig, resolveConfig, type WechatConfig, type WechatEnv } from './config.js'
+import { decryptOpenData, verifyRawData } from './crypto/open-data.js'
+import { TOKEN_INVALID_ERRCODES } from './errcode.js'
+import { isWechatClientError, isWechatError } from './errors.js'
+import { Events } from './events.js'
+import type { RequestOptions, TokenOptions } from './request-options.js'
+import { SharedCache } from './shared-cache.js'
+import { TokenStore } from './token-store.js'
+import { Transport } from './transport.js'
+import { validatePageUrl } from './validate.js'
+
+/**
+ * The WeChat server API client: Official Account JS-SDK and OAuth, Mini Program login, phone number,
+ * QR codes and subscribe messages, with the access_token and jsapi_ticket cached in process memory in
+ * front of a shared Keyv store.
+ *
+ * @example
+ * ```ts
+ * import { Wechat } from '@wxkit/core'
+ * import KeyvRedis from '@keyv/redis'
+ * import Keyv from 'keyv'
+ *
+ * const wechat = new Wechat({
+ *   appId: process.env.WECHAT_APP_ID!,
+ *   appSecret: process.env.WECHAT_APP_SECRET!,
+ *   cache: new Keyv(new KeyvRedis(process.env.REDIS_URL)),
+ * })
+ * const { openid } = await wechat.jsCode2Session(code)
+ * ```
+ */
+export class Wechat {
+  /** The AppID this client acts for. */
+  readonly appId: string
+  /** The Mini Program environment. */
+  readonly env: WechatEnv
+  readonly #config: ResolvedConfig
+  readonly #events: Events
+  readonly #transport: Transport
+  readonly #tokens: TokenStore
+  readonly #context: ApiContext
+  #lastValidUrl = ''
+
+  /** @throws {@link WechatValidationError} naming the option when the configuration is invalid. */
+  constructor(config: WechatConfig) {
+    this.#config = resolveConfig(config)
+    this.appId = this.#config.appId
+    this.env = this.#config.env
+    this.#events = new Events(this.#config.hooks, this.#config.logger)
+    this.#transport = new Transport(this.#config, this.#events)
+    const cache = new SharedCache(this.#config.cache, this.#events, this.#config.cacheTimeoutMs)
+    this.#tokens = new TokenStore(this.#config, this.#transport, cache, this.#events)
+    this.#context = {
+      config: this.#config,
+      transport: this.#transport,
+      withAccessToken: (options, call) => this.#withAccessToken(options, call),
+    }
+  }
+
+  /**
+   * The global access_token: from process memory, else the shared cache, else WeChat (one request per
+   * process however many callers wait; with a `lock`, one per cluster).
+   *
+   * @example
+   * ```ts
+   * const token = await wechat.getAccessToken()
+   * ```
+   */
+  getAccessToken(options: TokenOptions = {}): Promise<string> {
+    return this.#observe(this.#tokens.getAccessToken(options.reload === true, options.signal))
+  }
+
+  /**
+   * The JS-SDK jsapi_ticket, cached like the access_token.
+   *
+   * @example
+   * ```ts
+   * const ticket = await wechat.getJsTicket()
+   * ```
+   */
+  getJsTicket(options: TokenOptions = {}): Promise<string> {
+    return this.#observe(this.#tokens.getJsTicket(options.reload === true, options.signal))
+  }
+
+  /**
+   * Signs a page URL for `wx.config`. The part from `#` on is not signed. With a warm cache this costs
+   * one CSPRNG nonce and one sha1: no I/O.
+   *
+   * @param url - the full page URL (`location.href.split('#')[0]` on the client).
+   * @throws {@link WechatValidationError} (`field: 'url'`) for anything but an absolute http(s) URL.
+   * @example
+   * ```ts
+   * const config = await wechat.getJsSdkConfig('https://example.com/shop?id=42')
+   * // wx.config({ ...config, jsApiList: ['updateAppMessageShareData'] })
+   * ```
+   */
+  getJsSdkConfig(url: string, options: { signal?: AbortSignal } = {}): Promise<JsSdkConfig> {
+    if (url !== this.#lastValidUrl) {
+      try {
+        validatePageUrl('url', url)
+      } catch (error) {
+        return this.#observe(Promise.reject(error))
+      }
+      this.#lastValidUrl = url
+    }
+    const ticket = this.#tokens.peekJsTicket()
+    if (ticket !== undefined && !options.signal?.aborted) {
+      return Promise.resolve(createJsSdkConfig(this.appId, ticket, url, this.#config.now()))
+    }
+    return this.getJsTicket({ ...(options.signal ? { signal: options.signal } : {}) }).then((value) =>
+      createJsSdkConfig(this.appId, value, url, this.#config.now()),
+    )
+  }
+
+  /**
+   * `POST /wxa/getwxacodeunlimit`: an unlimited Mini Program code as image bytes (JPEG; PNG with
+   * `is_hyaline`). JSON answers (HTTP 200) become a `WechatError`.
+   *
+   * @example
+   * ```ts
+   * const png = await wechat.getQrCode({ scene: 'id=42', page: 'pages/item/item', width: 430 })
+   * await writeFile('code.jpg', png)
+   * ```
+   */
+  getQrCode(request: QrCodeRequest, options?: RequestOptions): Promise<Uint8Array> {
+    return this.#observe(getQrCode(this.#context, request, options))
+  }
+
+  /**
+   * `POST /wxa/business/getuserphonenumber` with the code from `<button open-type="getPhoneNumber">`.
+   *
+   * @example
+   * ```ts
+   * const { phone_info } = await wechat.getUserPhoneNumber(e.detail.code)
+   * ```
+   */
+  getUserPhoneNumber(code: string, options?: RequestOptions): Promise<GetUserPhoneNumberResponse> {
+    return this.#observe(getUserPhoneNumber(this.#context, code, options))
+  }
+
+  /**
+   * `GET /sns/jscode2session`: exchanges a `wx.login` code for `openid` and `session_key`.
+   *
+   * @example
+   * ```ts
+   * const { openid, session_key, unionid } = await wechat.jsCode2Session(code)
+   * ```
+   */
+  jsCode2Session(code: string, options?: RequestOptions): Promise<JsCode2SessionResponse> {
+    return this.#observe(jsCode2Session(this.#context, code, options))
+  }
+
+  /**
+   * `POST /cgi-bin/message/subscribe/send`. `miniprogram_state` defaults from `env` (develop → developer,
+   * trial → trial, release → formal).
+   *
+   * @example
+   * ```ts
+   * await wechat.sendMessage({ touser: openid, template_id: 'TPL', data: { thing1: { value: 'Shipped' } } })
+   * ```
+   */
+  sendMessage(message: SubscribeMessageRequest, options?: RequestOptions): Promise<void> {
+    return this.#observe(sendMessage(this.#context, message, options))
+  }
+
+  /**
+   * Sends a subscribe message from a template whose keys take `values` by position.
+   *
+   * @example
+   * ```ts
+   * const shipped = { templateId: 'TPL', templateKeys: ['thing1', 'time2'], page: 'pages/order/order' }
+   * await wechat.sendMessageWithTemplate(shipped, ['Your parcel', '2024-05-01 10:00'], openid)
+   * ```
+   */
+  sendMessageWithTemplate(
+    template: PushTemplateConfig,
+    values: unknown[],
+    toUser: string,
+    options?: RequestOptions,
+  ): Promise<void> {
+    return this.#observe(sendMessageWithTemplate(this.#context, template, values, toUser, options))
+  }
+
+  /**
+   * `GET /sns/oauth2/access_token`: exchanges a web OAuth code for a user-level token and openid.
+   *
+   * @example
+   * ```ts
+   * const { openid, access_token } = await wechat.snsOauth2(req.query.code)
+   * ```
+   */
+  snsOauth2(code: string, options?: RequestOptions): Promise<SnsOauth2Response> {
+    return this.#observe(snsOauth2(this.#context, code, options))
+  }
+
+  /**
+   * `GET /sns/oauth2/refresh_token`: renews a user-level token.
+   *
+   * @example
+   * ```ts
+   * const renewed = await wechat.snsRefreshToken(saved.refresh_token)
+   * ```
+   */
+  snsRefreshToken(refreshToken: string, options?: RequestOptions): Promise<SnsOauth2Response> {
+    return this.#observe(snsRefreshToken(this.#context, refreshToken, options))
+  }
+
+  /**
+   * `GET /sns/userinfo`: the user's profile (scope `snsapi_userinfo`).
+   *
+   * @example
+   * ```ts
+   * const user = await wechat.snsUserInfo(access_token, openid, 'en')
+   * ```
+   */
+  snsUserInfo(
+    accessToken: string,
+    openid: string,
+    lang?: 'zh_CN' | 'zh_TW' | 'en',
+    options?: RequestOptions,
+  ): Promise<SnsUserInfoResponse> {
+    return this.#observe(snsUserInfo(this.#context, accessToken, openid, lang, options))
+  }
+
+  /**
+   * `GET /sns/auth`: true when the user-level token is valid for `openid`.
+   *
+   * @example
+   * ```ts
+   * if (!(await wechat.snsAuth(access_token, openid))) redirectToLogin()
+   * ```
+   */
+  snsAuth(accessToken: string, openid: string, options?: RequestOptions): Promise<boolean> {
+    return this.#observe(snsAuth(this.#context, accessToken, openid, options))
+  }
+
+  /**
+   * The OAuth authorize URL to open in WeChat (`#wechat_redirect` included).
+   *
+   * @example
+   * ```ts
+   * res.redirect(wechat.buildOauth2AuthorizeUrl({ redirectUri: 'https://example.com/cb', scope: 'snsapi_base', state }))
+   * ```
+   */
+  buildOauth2AuthorizeUrl(options: Oauth2AuthorizeOptions): string {
+    return buildOauth2AuthorizeUrl(this.#config, options)
+  }
+
+  /**
+   * Decrypts Mini Program open data with the user's `session_key` and checks `watermark.appid`.
+   *
+   * @throws {@link WechatDecryptError} for a wrong key/iv, bad padding, or another app's watermark.
+   * @example
+   * ```ts
+   * const data = wechat.decryptData(session_key, encryptedData, iv)
+   * ```
+   */
+  decryptData<T = Record<string, unknown>>(sessionKey: string, encryptedData: string, iv: string): T {
+    return decryptOpenData<T>(this.appId, sessionKey, encryptedData, iv)
+  }
+
+  /**
+   * Checks `signature === sha1(rawData + sessionKey)` in constant time.
+   *
+   * @example
+   * ```ts
+   * if (!wechat.verifyRawData(rawData, signature, session_key)) throw new Error('tampered')
+   * ```
+   */
+  verifyRawData(rawData: string, signature: string, sessionKey: string): boolean {
+    return verifyRawData(rawData, signature, sessionKey)
+  }
+
+  /** Releases the proxy agent's sockets (only needed with `proxy`). */
+  async close(): Promise<void> {
+    await this.#transport.close()
+  }
+
+  async #withAccessToken<T>(options: RequestOptions = {}, call: (token: string) => Promise<T>): Promise<T> {
+    const token = await this.#tokens.getAccessToken(options.reloadAccessToken === true, options.signal)
+    try {
+      return await call(token)
+    } catch (error) {
+      if (options.retryable === false || !isWechatError(error) || !TOKEN_INVALID_ERRCODES.has(error.errcode))
+        throw error
+      if (options.signal?.aborted) throw options.signal.reason
+      const fresh = await this.#tokens.invalidateAccessToken(token, options.signal)
+      return call(fresh)
+    }
+  }
+
+  /** Reports final failures of a call to `hooks.onError`. */
+  #observe<T>(promise: Promise<T>): Promise<T> {
+    if (!this.#config.hooks.onError?.length) return promise
+    return promise.catch((error: unknown) => {
+      if (isWechatClientError(error)) this.#events.error({ endpoint: error.endpoint, error })
+      throw error
+    })
+  }
+}
