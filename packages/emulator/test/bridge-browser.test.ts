@@ -281,6 +281,18 @@ describe.skipIf(skip)('bridge.js with the real jweixin in Chromium', () => {
     await page.close()
   })
 
+  it('answers scanQRCode in the iOS shape jweixin unwraps when the user agent says iPhone', async () => {
+    const iphone =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148'
+    const page = await openPage('/ios', iphone)
+    await configure(page, sign(ticket, `${appOrigin}/ios`))
+    expect(await callApi(page, 'scanQRCode', { needResult: 1 })).toEqual({
+      callback: 'success',
+      res: { errMsg: 'scanQRCode:ok', resultStr: 'https://example.com/wxkit-emulator/scanned' },
+    })
+    await page.close()
+  })
+
   it('asks for the scanned text with window.prompt only when promptScan is set', async () => {
     const page = await openPage('/scan')
     await configure(page, sign(ticket, `${appOrigin}/scan`))
