@@ -7,8 +7,10 @@ import { WechatApiFailure } from './errors.js'
 import { wechatJson } from './http/wechat-json.js'
 import { createCodeToSessionRoutes } from './routes/code-to-session.js'
 import { createPhoneNumberRoutes } from './routes/phone-number.js'
+import { createSubscribeMessageRoutes } from './routes/subscribe-message.js'
 import { createTicketRoutes } from './routes/ticket.js'
 import { createTokenRoutes } from './routes/token.js'
+import { createWxaCodeRoutes } from './routes/wxa-code.js'
 import type { EmulatorState } from './state/emulator-state.js'
 
 /** Everything the Hono app needs. */
@@ -52,6 +54,8 @@ export function createEmulatorApp({ state, control }: EmulatorAppOptions): Hono 
   app.route('/', createTicketRoutes(state))
   app.route('/', createCodeToSessionRoutes(state))
   app.route('/', createPhoneNumberRoutes(state))
+  app.route('/', createWxaCodeRoutes(state))
+  app.route('/', createSubscribeMessageRoutes(state))
 
   return app
 }

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_APP, type RunningEmulator } from '../src/index.js'
+import { classicToken, emulator, postJson, RID } from './support/emulator-fixture.js'
+
+const OPENID = 'oUser000000000000000000000001'
+const KEYS = [
+  'thing1',
+  'number2',
+  'letter3',
+  'symbol4',
+  'character_string5',
+  'time6',
+  'date7',
+  'amount8',
+  'phone_number9',
+  'car_number10',
+  'name11',
+  'phrase12',
+  'enum13',
+]
+const GOOD: Record<string, string> = {
+  thing1: '订单已发货：快递在路上',
+  number2: '12.5',
+  letter3: 'ABCdef',
+  symbol4: '★!?',
+  character_string5: 'SN-2024/001',
+  time6: '2019年10月1日 15:01',
+  date7: '2019-10-01',
+  amount8: '¥99.00',
+  phone_number9: '+86-0766-66888866',
+  car_number10: '粤A8Z888挂',
+  name11: '张三',
+  phrase12: '配送中',
+  enum13: '已发货',
+}
+
+async function setup(): Promise<{ e: RunningEmulator; url: string }> {
+  const e = await emulator()
+  await e.control.registerTemplate({
+    templateId: 'tpl-all',
+    keys: KEYS,
+    enums: { enum13: ['已发货', '已签收'] },
+  })
+  await e.control.subscribe({ openid: OPENID, templateId: 'tpl-all' })
+  const token = await classicToken(e)
+  return { e, url: `${e.apiBaseUrl}/cgi-bin/message/subscribe/send?access_token=${token}` }
+}
+
+function send(url: string, data: Record<string, string>, extra: Record<string, unknown> = {}) {
+  const wrapped = Object.fromEntries(Object.entries(data).map(([k, value]) => [k, { value }]))
+  return postJson(url, { touser: OPENID, template_id: 'tpl-all', data: wrapped, ...extra })
+}
+
+describe('POST /cgi-bin/message/subscribe/send', () => {
+  it('delivers a message whose every value fits its key type, and lists it in messages()', async () => {
+    const { e, url } = await setup()
+    const body = await send(url, GOOD, {
+      page: 'pages/order/order?id=1',
+      miniprogram_state: 'trial',
+      lang: 'en_US',
+    })
+    expect(body).toMatchObject({ errcode: 0, errmsg: 'ok' })
+    const [message] = await e.control.messages()
+    expect(message).toMatchObject({
+      appId: DEFAULT_APP.appId,
+      touser: OPENID,
+      templateId: 'tpl-all',
+      page: 'pages/order/order?id=1',
+      miniprogramState: 'trial',
+      lang: 'en_US',
+      data: { thing1: { value: GOOD.thing1 } },
+    })
+  })
+
+  it('uses one subscription per send, then answers 43101', async () => {
+    const { e, url } = await setup()
+    expect((await send(url, GOOD)).errcode).toBe(0)
+    const refused = await send(url, GOOD)
+    expect(refused.errcode).toBe(43101)
+    expect(refused.errmsg).toMatch(RID)
+    await e.control.subscribe({ openid: OPENID, templateId: 'tpl-all', times: 2 })
+    expect((await send(url, GOOD)).errcode).toBe(0)
+    expect((await send(url, GOOD)).errcode).toBe(0)
+    expect((await send(url, GOOD)).errcode).toBe(43101)
+    expect(await e.control.messages()).toHaveLength(3)
+  })
+
+  it.each([
+    ['thing1', '一二三四五六七八九十一二三四五六七八九十一'],
+    ['thing1', '   '],
+    ['number2', '12a'],
+    ['number2', '1'.repeat(33)],
+    ['letter3', 'abc1'],
+    ['symbol4', '!!!!!!'],
+    ['symbol4', 'ab'],
+    ['character_string5', '中文'],
+    ['character_string5', 'a'.repeat(33)],
+    ['time6', '2019年10月1日'],
+    ['time6', '25:00'],
+    ['date7', '15:01'],
+    ['date7', '2019-13-01'],
+    ['amount8', '¥12345678901'],
+    ['amount8', '九十九元'],
+    ['phone_number9', '1'.repeat(18)],
+    ['phone_number9', 'call 123'],
+    ['car_number10', '粤A8Z8888挂'],
+    ['car_number10', 'A中8Z888'],
+    ['name11', '张三李四王五赵六钱七孙'],
+    ['name11', 'a'.repeat(21)],
+    ['phrase12', '配送中了吗啊'],
+    ['phrase12', 'abc'],
+    ['enum13', '已取消'],
+  ])('answers 47003 naming %s for %j', async (key, value) => {
+    const { url } = await setup()
+    const body = await send(url, { ...GOOD, [key]: value })
+    expect(body.errcode).toBe(47003)
+    expect(body.errmsg).toMatch(new RegExp(`^argument invalid! data\\.${key}\\.value invalid, rid: `))
+  })
+
+  it.each([
+    ['thing1', '𠀀'.repeat(20)],
+    ['thing1', '  padded thing  '],
+    ['time6', '15:01'],
+    ['time6', '15:01~16:30'],
+    ['time6', '2019-10-01 15:01:59'],
+    ['date7', '2019年10月1日 15:01'],
+    ['date7', '2019年10月1日~2019年10月7日'],
+    ['amount8', '99.00元'],
+    ['name11', 'John Smith'],
+    ['car_number10', 'A12345'],
+  ])('accepts %s = %j (lengths count code points)', async (key, value) => {
+    const { url } = await setup()
+    expect((await send(url, { ...GOOD, [key]: value })).errcode).toBe(0)
+  })
+
+  it('answers 47003 when a template key is missing from data', async () => {
+    const { url } = await setup()
+    const { thing1: _dropped, ...rest } = GOOD
+    const body = await send(url, rest)
+    expect(body.errcode).toBe(47003)
+    expect(body.errmsg).toContain('data.thing1.value invalid')
+  })
+
+  it.each([
+    ['miniprogram_state', { miniprogram_state: 'production' }, 47003],
+    ['lang', { lang: 'fr_FR' }, 47003],
+    ['template_id', { template_id: 'unknown-template' }, 40037],
+    ['template_id', { template_id: '' }, 40037],
+    ['touser', { touser: '' }, 40003],
+    ['touser', { touser: 'oSomeoneTheAppNeverSaw0000000' }, 40003],
+  ])('checks %s: %j answers %i', async (_name, extra, errcode) => {
+    const { url } = await setup()
+    expect((await send(url, GOOD, extra)).errcode).toBe(errcode)
+  })
+
+  it('answers 40037 for a template registered for another app', async () => {
+    const e = await emulator({
+      apps: [DEFAULT_APP, { appId: 'wx00000000000000b2', appSecret: 'b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2' }],
+    })
+    await e.control.registerTemplate({ templateId: 'tpl-b', keys: ['thing1'], appId: 'wx00000000000000b2' })
+    await e.control.subscribe({ openid: OPENID, templateId: 'tpl-b' })
+    const token = await classicToken(e)
+    const body = await postJson(`${e.apiBaseUrl}/cgi-bin/message/subscribe/send?access_token=${token}`, {
+      touser: OPENID,
+      template_id: 'tpl-b',
+      data: { thing1: { value: 'x' } },
+    })
+    expect(body.errcode).toBe(40037)
+  })
+
+  it('refuses to register a template key without a known type', async () => {
+    const e = await emulator()
+    await expect(e.control.registerTemplate({ templateId: 't', keys: ['foo1'] })).rejects.toThrow(/foo1/)
+  })
+
+  it('checks the token', async () => {
+    const { e } = await setup()
+    const body = await postJson(`${e.apiBaseUrl}/cgi-bin/message/subscribe/send`, { touser: OPENID })
+    expect(body.errcode).toBe(41001)
+  })
+})
