@@ -1,4 +1,4 @@
-import jsQR from 'jsqr'
+import jsqrModule from 'jsqr'
 import { PNG } from 'pngjs'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_APP } from '../src/index.js'
@@ -14,6 +14,13 @@ async function wxaCode(body: unknown) {
   })
   return { e, token, response }
 }
+
+type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null
+// jsqr is CommonJS with `exports.default`; depending on the loader's interop the function sits one level down.
+const jsQR: JsQr =
+  typeof jsqrModule === 'function'
+    ? (jsqrModule as JsQr)
+    : (jsqrModule as unknown as { default: JsQr }).default
 
 function decodeQr(png: Buffer): { image: PNG; text: string | undefined } {
   const image = PNG.sync.read(png)
