@@ -269,8 +269,8 @@ function resolveMiniProgram(miniProgram: unknown): boolean {
 
 function resolveOauth(oauth: unknown): ResolvedOptions['oauth'] {
   if (oauth === false) return false
+  if (oauth !== undefined && !isPlainObject(oauth)) throw optionError('oauth', 'must be an object or false')
   const value = (oauth ?? {}) as WechatOauthOptions
-  if (!isPlainObject(value)) throw optionError('oauth', 'must be an object or false')
   rejectUnknownKeys('oauth.', value, ['scope', 'defaultReturnTo', 'redirectUri'])
   const scope = value.scope ?? DEFAULTS.scope
   if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') {
@@ -305,7 +305,7 @@ function resolveSession(session: unknown, clientCache: Keyv | undefined): Resolv
     cookieName = DEFAULTS.cookieName,
     ttl = DEFAULTS.ttl,
     store,
-  } = session as WechatSessionOptions
+  } = session as unknown as WechatSessionOptions
 
   const secrets = typeof secret === 'string' ? [secret] : secret
   if (!Array.isArray(secrets) || secrets.length === 0) {

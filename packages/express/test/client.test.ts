@@ -34,6 +34,8 @@ describe('the SPA signing rule of @wxkit/express/client', () => {
   })
 
   it('falls back to the current URL on iOS when no landing URL was recorded', () => {
-    expect(pickSignUrl({ userAgent: IOS_WECHAT, currentUrl: 'https://a.example/b#c' })).toBe('https://a.example/b')
+    expect(pickSignUrl({ userAgent: IOS_WECHAT, currentUrl: 'https://a.example/b#c' })).toBe(
+      'https://a.example/b',
+    )
   })
 })

@@ -22,7 +22,9 @@ describe('pageUrlToSign', () => {
   })
 
   it('signs the raw string without re-encoding or adding a trailing slash', () => {
-    expect(pageUrlToSign('https://example.com?params=value', allowed)).toBe('https://example.com?params=value')
+    expect(pageUrlToSign('https://example.com?params=value', allowed)).toBe(
+      'https://example.com?params=value',
+    )
   })
 
   it('compares origins after normalising the default port', () => {

@@ -68,3 +68,12 @@ export async function startApp(
 }
 
 export { CookieJar }
+
+/** A decoded JSON answer, loosely typed for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON fields.
+export type Json = Record<string, any>
+
+/** The response body as JSON. */
+export async function json(response: Response): Promise<Json> {
+  return (await response.json()) as Json
+}

@@ -1,0 +1,332 @@
+import type { RunningEmulator } from '@wxkit/emulator'
+import Keyv from 'keyv'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { CookieJar, json, SESSION_SECRET, startApp, type TestApp } from './support/app-harness.js'
+import { emulatorConfig, startTestEmulator } from './support/emulator.js'
+import { EXPRESS_VERSIONS } from './support/express-versions.js'
+import { named } from './support/named-cases.js'
+
+let emulator: RunningEmulator
+beforeAll(async () => {
+  emulator = await startTestEmulator()
+})
+afterAll(() => emulator.close())
+beforeEach(() => emulator.control.reset())
+
+const errorBody = (code: string) => ({ error: { code, message: expect.any(String) } })
+
+describe.each(EXPRESS_VERSIONS)('Mini Program routes on $name', (version) => {
+  let app: TestApp
+  let storeMap: Map<string, unknown>
+  beforeEach(async () => {
+    storeMap = new Map()
+    app = await startApp(version, {
+      config: emulatorConfig(emulator, { timeout: 300 }),
+      session: { secret: SESSION_SECRET, store: new Keyv({ store: storeMap }) },
+    })
+  })
+  afterEach(() => app.close())
+
+  async function signIn(jar: CookieJar, openid = 'o_mini_user', unionid?: string): Promise<Response> {
+    const code = await emulator.control.mintCode({ kind: 'login', openid, ...(unionid ? { unionid } : {}) })
+    return app.request('/wechat/mini/login', { method: 'POST', json: { code }, jar })
+  }
+
+  it('logs in with a wx.login code, answers openid and unionid, and starts a session', async () => {
+    const jar = new CookieJar()
+    const response = await signIn(jar, 'o_alice', 'u_alice')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(await json(response)).toEqual({ openid: 'o_alice', unionid: 'u_alice' })
+
+    const me = await app.request('/wechat/me', { jar })
+    expect(me.status).toBe(200)
+    expect(await json(me)).toEqual({ openid: 'o_alice', unionid: 'u_alice', source: 'mini' })
+    const whoami = await json(await app.request('/whoami', { jar }))
+    expect(whoami).toEqual({
+      user: { openid: 'o_alice', unionid: 'u_alice', source: 'mini' },
+      hasClient: true,
+    })
+  })
+
+  it('answers without unionid when WeChat sends none', async () => {
+    const response = await signIn(new CookieJar(), 'o_bob')
+    expect(await json(response)).toEqual({ openid: 'o_bob' })
+  })
+
+  it('keeps session_key in the session store and out of the response', async () => {
+    const jar = new CookieJar()
+    const response = await signIn(jar, 'o_carol')
+    const text = await response.text()
+    const records = [...storeMap.values()].map((value) => JSON.stringify(value))
+    const withKey = records.find((record) => record.includes('sessionKey'))
+    expect(withKey).toBeDefined()
+    const sessionKey = /"sessionKey\\?":\\?"([^"\\]+)/.exec(withKey as string)?.[1] as string
+    expect(sessionKey.length).toBeGreaterThan(10)
+    expect(text).not.toContain(sessionKey)
+    expect(text).not.toContain('session_key')
+    expect(JSON.stringify([...response.headers])).not.toContain(sessionKey)
+    const me = await (await app.request('/wechat/me', { jar })).text()
+    expect(me).not.toContain(sessionKey)
+  })
+
+  it('answers the phone number of a signed-in user', async () => {
+    const jar = new CookieJar()
+    await signIn(jar)
+    const code = await emulator.control.mintCode({
+      kind: 'phone',
+      phoneNumber: '13912345678',
+      countryCode: '86',
+    })
+    const response = await app.request('/wechat/mini/phone', { method: 'POST', json: { code }, jar })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(await json(response)).toEqual({
+      phoneNumber: '13912345678',
+      purePhoneNumber: '13912345678',
+      countryCode: '86',
+    })
+  })
+
+  it('refuses the phone route without a session (401 unauthorized)', async () => {
+    const code = await emulator.control.mintCode({ kind: 'phone' })
+    const response = await app.request('/wechat/mini/phone', { method: 'POST', json: { code } })
+    expect(response.status).toBe(401)
+    expect(await json(response)).toEqual(errorBody('unauthorized'))
+  })
+
+  it('maps an unknown login code to 401 invalid_code (40029)', async () => {
+    const response = await app.request('/wechat/mini/login', {
+      method: 'POST',
+      json: { code: 'not-a-real-code' },
+    })
+    expect(response.status).toBe(401)
+    expect(await json(response)).toEqual(errorBody('invalid_code'))
+  })
+
+  it('maps a used login code to 401 code_used (40163)', async () => {
+    const code = await emulator.control.mintCode({ kind: 'login' })
+    expect((await app.request('/wechat/mini/login', { method: 'POST', json: { code } })).status).toBe(200)
+    const again = await app.request('/wechat/mini/login', { method: 'POST', json: { code } })
+    expect(again.status).toBe(401)
+    expect(await json(again)).toEqual(errorBody('code_used'))
+  })
+
+  it('maps an expired phone code to 401 invalid_code', async () => {
+    const jar = new CookieJar()
+    await signIn(jar)
+    const code = await emulator.control.mintCode({ kind: 'phone' })
+    await emulator.control.advanceClock(6 * 60_000)
+    const response = await app.request('/wechat/mini/phone', { method: 'POST', json: { code }, jar })
+    expect(response.status).toBe(401)
+    expect(await json(response)).toEqual(errorBody('invalid_code'))
+  })
+
+  it.each([
+    ['a quota errcode (45009)', { kind: 'errcode', errcode: 45009 } as const, 429, 'rate_limited'],
+    ['an HTTP 502 from WeChat', { kind: 'http', status: 502 } as const, 502, 'upstream_error'],
+    ['a malformed JSON answer', { kind: 'malformed-json' } as const, 502, 'upstream_error'],
+    ['a reset connection', { kind: 'reset' } as const, 502, 'upstream_error'],
+    ['system busy (-1)', { kind: 'errcode', errcode: -1 } as const, 502, 'upstream_error'],
+    ['a slow answer', { kind: 'delay', ms: 2000 } as const, 504, 'upstream_timeout'],
+  ])('maps %s on login to %i %s', async (_label, fault, status, code) => {
+    await emulator.control.injectFault({ path: '/sns/jscode2session', times: 3, fault })
+    const loginCode = await emulator.control.mintCode({ kind: 'login' })
+    const response = await app.request('/wechat/mini/login', { method: 'POST', json: { code: loginCode } })
+    expect(response.status).toBe(status)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    const text = await response.text()
+    expect(JSON.parse(text)).toEqual(errorBody(code))
+    expect(text).not.toContain(loginCode)
+    expect(text).not.toMatch(/\n\s+at /)
+  })
+
+  it('maps a quota errcode on the phone route to 429 rate_limited', async () => {
+    const jar = new CookieJar()
+    await signIn(jar)
+    await emulator.control.injectFault({
+      path: '/wxa/business/getuserphonenumber',
+      times: 3,
+      fault: { kind: 'errcode', errcode: 45009 },
+    })
+    const code = await emulator.control.mintCode({ kind: 'phone' })
+    const response = await app.request('/wechat/mini/phone', { method: 'POST', json: { code }, jar })
+    expect(response.status).toBe(429)
+    expect(await json(response)).toEqual(errorBody('rate_limited'))
+  })
+
+  describe('bad bodies, on both POST routes', () => {
+    const big = JSON.stringify({ code: 'a'.repeat(9000) })
+    const cases: [string, RequestInit, number, string][] = [
+      ['no body', { headers: { 'Content-Type': 'application/json' } }, 400, 'invalid_request'],
+      ['no content type', { body: '{"code":"abc"}' }, 400, 'invalid_request'],
+      [
+        'text/plain',
+        { body: '{"code":"abc"}', headers: { 'Content-Type': 'text/plain' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'a form body',
+        { body: 'code=abc', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'a latin1 charset',
+        { body: '{"code":"abc"}', headers: { 'Content-Type': 'application/json; charset=latin1' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'malformed JSON',
+        { body: '{"code":', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'a JSON array',
+        { body: '["abc"]', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'JSON null',
+        { body: 'null', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'a JSON string',
+        { body: '"abc"', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'invalid UTF-8',
+        { body: new Uint8Array([0x7b, 0xff, 0x7d]), headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'code missing',
+        { body: '{}', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'code null',
+        { body: '{"code":null}', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'code empty',
+        { body: '{"code":""}', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'code a number',
+        { body: '{"code":12345}', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'code an array',
+        { body: '{"code":["abc"]}', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'code an object',
+        { body: '{"code":{"a":1}}', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'code too long',
+        { body: JSON.stringify({ code: 'a'.repeat(257) }), headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'code unicode',
+        { body: '{"code":"代码代码"}', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'code with spaces',
+        { body: '{"code":"a b"}', headers: { 'Content-Type': 'application/json' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'a body over the limit',
+        { body: big, headers: { 'Content-Type': 'application/json' } },
+        413,
+        'payload_too_large',
+      ],
+      [
+        'a streamed body over the limit',
+        {
+          body: new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode(big))
+              controller.close()
+            },
+          }),
+          headers: { 'Content-Type': 'application/json' },
+          duplex: 'half',
+        } as RequestInit,
+        413,
+        'payload_too_large',
+      ],
+    ]
+    it.each(named(cases))('%s', async (_label, init, status, code) => {
+      const jar = new CookieJar()
+      await signIn(jar)
+      for (const path of ['/wechat/mini/login', '/wechat/mini/phone']) {
+        const body = init.body instanceof ReadableStream ? cloneStream(big) : init.body
+        const response = await app.request(path, { ...init, body, method: 'POST', jar: jar.clone() })
+        expect(response.status, path).toBe(status)
+        expect(response.headers.get('cache-control')).toBe('no-store')
+        expect(await json(response)).toEqual(errorBody(code))
+      }
+    })
+  })
+
+  it('uses a body an app-level express.json() already parsed', async () => {
+    await app.close()
+    app = await startApp(
+      version,
+      { config: emulatorConfig(emulator), session: { secret: SESSION_SECRET } },
+      { before: (express) => express.use(version.express.json()) },
+    )
+    const code = await emulator.control.mintCode({ kind: 'login', openid: 'o_parsed' })
+    const response = await app.request('/wechat/mini/login', { method: 'POST', json: { code } })
+    expect(response.status).toBe(200)
+    expect(await json(response)).toEqual({ openid: 'o_parsed' })
+  })
+
+  it('is absent when miniProgram is false', async () => {
+    await app.close()
+    app = await startApp(version, {
+      config: emulatorConfig(emulator),
+      miniProgram: false,
+      session: { secret: SESSION_SECRET },
+    })
+    const code = await emulator.control.mintCode({ kind: 'login' })
+    expect((await app.request('/wechat/mini/login', { method: 'POST', json: { code } })).status).toBe(404)
+  })
+})
+
+function cloneStream(text: string): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(text))
+      controller.close()
+    },
+  })
+}
