@@ -49,7 +49,7 @@ export async function startApp(
     async request(path, init = {}) {
       const { jar, json, ...rest } = init
       const headers = new Headers(rest.headers)
-      if (jar && jar.header()) headers.set('Cookie', jar.header())
+      if (jar?.header()) headers.set('Cookie', jar.header())
       let body = rest.body
       if (json !== undefined) {
         headers.set('Content-Type', 'application/json')
