@@ -39,8 +39,9 @@ export class SharedCache {
     const before = this.#errorEvents
     try {
       const value = await this.#bounded(() => this.#keyv.get(key))
-      // Keyv swallows store errors on get (answering undefined) but emits them; count those as failures.
-      if (this.#errorEvents === before) this.#ok()
+      // Keyv swallows store errors on get (answering undefined, sometimes without an event), so a get
+      // can prove an outage but never the recovery: only a clean set does.
+      if (this.#errorEvents !== before) this.#failed()
       return (value ?? undefined) as T | undefined
     } catch {
       this.#failed()
