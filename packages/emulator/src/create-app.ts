@@ -5,7 +5,10 @@ import type { EmulatorControl } from './control/emulator-control.js'
 import { createControlRoutes } from './control/http-control.js'
 import { WechatApiFailure } from './errors.js'
 import { wechatJson } from './http/wechat-json.js'
+import { createAvatarRoutes } from './routes/avatar.js'
 import { createCodeToSessionRoutes } from './routes/code-to-session.js'
+import { createOAuthApiRoutes } from './routes/oauth-api.js'
+import { createOAuthAuthorizeRoutes } from './routes/oauth-authorize.js'
 import { createPhoneNumberRoutes } from './routes/phone-number.js'
 import { createSubscribeMessageRoutes } from './routes/subscribe-message.js'
 import { createTicketRoutes } from './routes/ticket.js'
@@ -25,7 +28,7 @@ export interface EmulatorAppOptions {
  * The emulator's HTTP surface: WeChat's API paths at the root, and under `/__wxkit` the control API and
  * the JS-SDK bridge (both with CORS, since pages on other origins load them).
  */
-export function createEmulatorApp({ state, control }: EmulatorAppOptions): Hono {
+export function createEmulatorApp({ state, control, autoApprove }: EmulatorAppOptions): Hono {
   const app = new Hono()
 
   app.onError((error, c) => {
@@ -49,6 +52,7 @@ export function createEmulatorApp({ state, control }: EmulatorAppOptions): Hono 
     }),
   )
   app.route('/__wxkit', createControlRoutes(control))
+  app.route('/__wxkit', createAvatarRoutes())
 
   app.route('/', createTokenRoutes(state))
   app.route('/', createTicketRoutes(state))
@@ -56,6 +60,8 @@ export function createEmulatorApp({ state, control }: EmulatorAppOptions): Hono 
   app.route('/', createPhoneNumberRoutes(state))
   app.route('/', createWxaCodeRoutes(state))
   app.route('/', createSubscribeMessageRoutes(state))
+  app.route('/', createOAuthAuthorizeRoutes(state, autoApprove))
+  app.route('/', createOAuthApiRoutes(state))
 
   return app
 }
