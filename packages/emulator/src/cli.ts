@@ -1,0 +1,82 @@
+import { cac } from 'cac'
+import { startEmulator } from './start-emulator.js'
+import { DEFAULT_APP, type EmulatorApp } from './state/apps.js'
+
+/**
+ * `wxkit-emulator [--port 4000] [--host 127.0.0.1] [--app id:secret]... [--auto-approve]`: start the
+ * emulator, print its URLs, and close cleanly on SIGINT or SIGTERM.
+ */
+async function main(): Promise<void> {
+  const cli = cac('wxkit-emulator')
+  cli
+    .usage('[--port 4000] [--host 127.0.0.1] [--app <appId>:<appSecret>]... [--auto-approve]')
+    .option('--port <port>', 'TCP port (0 picks a free one)', { default: 4000 })
+    .option('--host <host>', 'Interface to listen on', { default: '127.0.0.1' })
+    .option(
+      '--app <id:secret>',
+      'An app the emulator knows (repeatable; default: the documented DEFAULT_APP)',
+    )
+    .option('--auto-approve', 'Approve web OAuth at once instead of showing the consent page')
+    .help()
+  const { options } = cli.parse()
+  if (options.help) return
+
+  const port = Number(options.port)
+  const apps = parseApps(options.app)
+  const emulator = await startEmulator({
+    port,
+    host: String(options.host),
+    apps,
+    oauth: { autoApprove: options.autoApprove === true },
+  })
+
+  const lines = [
+    `wxkit emulator listening on ${emulator.url}`,
+    `  API base URL (api.weixin.qq.com):    ${emulator.apiBaseUrl}`,
+    `  OAuth base URL (open.weixin.qq.com): ${emulator.oauthBaseUrl}`,
+    `  JS-SDK bridge:                       ${emulator.url}/__wxkit/bridge.js`,
+    `  Control API:                         POST ${emulator.url}/__wxkit/<method>`,
+    ...apps.map((app) =>
+      app.appId === DEFAULT_APP.appId && app.appSecret === DEFAULT_APP.appSecret
+        ? `  App: ${app.appId} (DEFAULT_APP, secret ${app.appSecret})`
+        : `  App: ${app.appId}`,
+    ),
+    'Press Ctrl+C to stop.',
+  ]
+  process.stdout.write(`${lines.join('\n')}\n`)
+
+  let stopping = false
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    process.stdout.write(`wxkit emulator: ${signal} received, closing\n`)
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`wxkit emulator: close failed: ${String(error)}\n`)
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+function parseApps(value: unknown): EmulatorApp[] {
+  if (value === undefined) return [DEFAULT_APP]
+  const entries = (Array.isArray(value) ? value : [value]).map(String)
+  return entries.map((entry) => {
+    const separator = entry.indexOf(':')
+    const appId = entry.slice(0, separator)
+    const appSecret = entry.slice(separator + 1)
+    if (separator <= 0 || appSecret === '') {
+      throw new TypeError('wxkit-emulator: --app must look like <appId>:<appSecret>')
+    }
+    return { appId, appSecret }
+  })
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})
