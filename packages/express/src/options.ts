@@ -192,8 +192,10 @@ function resolveClient(options: WechatMiddlewareOptions): { client: Wechat; cach
     try {
       return { client: new Wechat({ ...options.config, cache }), cache }
     } catch (error) {
-      const reason = error instanceof Error ? error.message : 'is invalid'
-      throw optionError('config', `is invalid: ${reason}`)
+      // @wxkit/core's validation messages name the option and never echo a value.
+      const field = (error as { field?: unknown }).field
+      const reason = error instanceof Error ? ` (${error.message})` : ''
+      throw optionError(typeof field === 'string' ? `config.${field}` : 'config', `is invalid${reason}`)
     }
   }
   throw optionError('client', 'or option "config" is required')
@@ -371,8 +373,10 @@ function isPlainObjectOrInstance(value: unknown): value is object {
 }
 
 function isKeyvLike(value: unknown): value is Keyv {
+  if (value instanceof Keyv) return true
   return (
     typeof value === 'object' &&
+    typeof (value as Keyv).on === 'function' &&
     value !== null &&
     typeof (value as Keyv).get === 'function' &&
     typeof (value as Keyv).set === 'function' &&

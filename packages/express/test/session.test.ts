@@ -1,7 +1,7 @@
 import KeyvRedis from '@keyv/redis'
 import type { RunningEmulator } from '@wxkit/emulator'
 import Keyv from 'keyv'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CookieJar, json, SESSION_SECRET, startApp, type TestApp } from './support/app-harness.js'
 import { emulatorConfig, startTestEmulator } from './support/emulator.js'
 import { EXPRESS_VERSIONS } from './support/express-versions.js'

@@ -1,0 +1,35 @@
+import type { Wechat } from '@wxkit/core'
+import express, { type Request } from 'express'
+import { expectTypeOf, test } from 'vitest'
+import { type WechatMiddlewareOptions, type WechatUser, wechat } from '../src/index.js'
+
+test('req.wechat is the Wechat client and req.wechatUser the optional identity', () => {
+  const app = express()
+  app.use(wechat({ config: { appId: 'wx', appSecret: 's' }, session: { secret: 'x'.repeat(32) } }))
+  app.get('/', (req, res) => {
+    expectTypeOf(req.wechat).toEqualTypeOf<Wechat>()
+    expectTypeOf(req.wechatUser).toEqualTypeOf<WechatUser | undefined>()
+    if (req.wechatUser) {
+      expectTypeOf(req.wechatUser.openid).toBeString()
+      expectTypeOf(req.wechatUser.source).toEqualTypeOf<'mini' | 'oauth'>()
+      expectTypeOf(req.wechatUser.unionid).toEqualTypeOf<string | undefined>()
+    }
+    res.end()
+  })
+})
+
+test('onLogin receives the identity and Express request and response', () => {
+  expectTypeOf<NonNullable<WechatMiddlewareOptions['onLogin']>>().parameter(0).toEqualTypeOf<WechatUser>()
+  expectTypeOf<NonNullable<WechatMiddlewareOptions['onLogin']>>().parameter(1).toEqualTypeOf<Request>()
+})
+
+test('session options are required and the scope is a closed set', () => {
+  // @ts-expect-error session is required
+  wechat({ config: { appId: 'wx', appSecret: 's' } })
+  wechat({
+    config: { appId: 'wx', appSecret: 's' },
+    // @ts-expect-error snsapi_login is for website QR login, not the Official Account flow
+    oauth: { scope: 'snsapi_login' },
+    session: { secret: 'x'.repeat(32) },
+  })
+})
