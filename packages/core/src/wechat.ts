@@ -63,7 +63,7 @@ export class Wechat {
   readonly #transport: Transport
   readonly #tokens: TokenStore
   readonly #context: ApiContext
-  #lastValidUrl = ''
+  #lastValidUrl: string | undefined
 
   /** @throws {@link WechatValidationError} naming the option when the configuration is invalid. */
   constructor(config: WechatConfig) {

@@ -47,7 +47,9 @@ describe('shared cache outages', () => {
 
       flaky.state.mode = 'ok'
       await wechat.getAccessToken({ reload: true })
-      expect([...flaky.data.keys()].some((k) => k.includes(`wxkit:${DEFAULT_APP.appId}:access_token`))).toBe(true)
+      expect([...flaky.data.keys()].some((k) => k.includes(`wxkit:${DEFAULT_APP.appId}:access_token`))).toBe(
+        true,
+      )
       expect(warnings).toHaveLength(1)
     },
   )

@@ -12,7 +12,9 @@ describe('signJsSdk', () => {
   })
 
   test('reproduces the older doc revision without a query', () => {
-    expect(signJsSdk({ ...base, url: 'http://mp.weixin.qq.com' })).toBe('f4d90daf4b3bca3078ab155816175ba34c443a7b')
+    expect(signJsSdk({ ...base, url: 'http://mp.weixin.qq.com' })).toBe(
+      'f4d90daf4b3bca3078ab155816175ba34c443a7b',
+    )
   })
 
   test('signs the URL without its fragment', () => {

@@ -21,15 +21,19 @@ describe('decryptData', () => {
     expect(data.watermark).toEqual({ timestamp: 1477314187, appid: appId })
   })
 
-  test("refuses data whose watermark belongs to another AppID", async () => {
-    const error = await rejection(Promise.resolve().then(() => decryptOpenData('wx0000000000000000', sessionKey, encryptedData, iv)))
+  test('refuses data whose watermark belongs to another AppID', async () => {
+    const error = await rejection(
+      Promise.resolve().then(() => decryptOpenData('wx0000000000000000', sessionKey, encryptedData, iv)),
+    )
     expect(isWechatDecryptError(error)).toBe(true)
     expect((error as Error).message).toMatch(/watermark/)
   })
 
   test('fails with a WechatDecryptError, without echoing the key or data, for a wrong session key', async () => {
     const wrongKey = 'AAAAAAAAAAAAAAAAAAAAAA=='
-    const error = await rejection(Promise.resolve().then(() => decryptOpenData(appId, wrongKey, encryptedData, iv)))
+    const error = await rejection(
+      Promise.resolve().then(() => decryptOpenData(appId, wrongKey, encryptedData, iv)),
+    )
     expect(isWechatDecryptError(error)).toBe(true)
     expectNoSecrets(error, [wrongKey, encryptedData.slice(0, 40), iv])
   })
@@ -48,12 +52,20 @@ describe('verifyRawData', () => {
 
   test('accepts the official example signature', () => {
     expect(verifyRawData(rawData, '75e81ceda165f4ffa64f4068af58c64b8f54b88c', key)).toBe(true)
-    expect(new Wechat({ appId, appSecret: 'x-secret' }).verifyRawData(rawData, '75e81ceda165f4ffa64f4068af58c64b8f54b88c', key)).toBe(true)
+    expect(
+      new Wechat({ appId, appSecret: 'x-secret' }).verifyRawData(
+        rawData,
+        '75e81ceda165f4ffa64f4068af58c64b8f54b88c',
+        key,
+      ),
+    ).toBe(true)
   })
 
   test('rejects a tampered rawData, a wrong key and malformed signatures', () => {
     expect(verifyRawData(`${rawData} `, '75e81ceda165f4ffa64f4068af58c64b8f54b88c', key)).toBe(false)
-    expect(verifyRawData(rawData, '75e81ceda165f4ffa64f4068af58c64b8f54b88c', 'AAAAAAAAAAAAAAAAAAAAAA==')).toBe(false)
+    expect(
+      verifyRawData(rawData, '75e81ceda165f4ffa64f4068af58c64b8f54b88c', 'AAAAAAAAAAAAAAAAAAAAAA=='),
+    ).toBe(false)
     expect(verifyRawData(rawData, '75e81ced', key)).toBe(false)
     expect(verifyRawData(rawData, 'zz'.repeat(20), key)).toBe(false)
   })

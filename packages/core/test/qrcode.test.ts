@@ -7,7 +7,12 @@ const QR = '/wxa/getwxacodeunlimit'
 describe('getQrCode', () => {
   test('returns the image bytes', async () => {
     const emu = await emulator()
-    const bytes = await client(emu).getQrCode({ scene: 'id=42&from=poster', page: 'pages/item/item', width: 430, check_path: false })
+    const bytes = await client(emu).getQrCode({
+      scene: 'id=42&from=poster',
+      page: 'pages/item/item',
+      width: 430,
+      check_path: false,
+    })
     expect(bytes).toBeInstanceOf(Uint8Array)
     expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47])
   })

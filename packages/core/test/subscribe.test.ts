@@ -7,7 +7,9 @@ const SEND = '/cgi-bin/message/subscribe/send'
 async function setup(env?: 'release' | 'trial' | 'develop') {
   const emu = await emulator()
   const wechat = client(emu, env ? { env } : {})
-  const { openid } = await wechat.jsCode2Session(await emu.control.mintCode({ kind: 'login', openid: 'o_sub_1' }))
+  const { openid } = await wechat.jsCode2Session(
+    await emu.control.mintCode({ kind: 'login', openid: 'o_sub_1' }),
+  )
   await emu.control.registerTemplate({ templateId: 'TPL_SHIP', keys: ['thing1', 'time2'] })
   await emu.control.subscribe({ openid, templateId: 'TPL_SHIP' })
   return { emu, wechat, openid }
@@ -33,7 +35,11 @@ describe('sendMessage', () => {
   test('a user without a subscription gets 43101, and the call is not repeated', async () => {
     const { emu, wechat, openid } = await setup()
     const send = () =>
-      wechat.sendMessage({ touser: openid, template_id: 'TPL_SHIP', data: { thing1: { value: 'a' }, time2: { value: '15:01' } } })
+      wechat.sendMessage({
+        touser: openid,
+        template_id: 'TPL_SHIP',
+        data: { thing1: { value: 'a' }, time2: { value: '15:01' } },
+      })
     await send()
     const error = await rejection(send())
     expect(isWechatError(error) && error.errcode).toBe(43101)
@@ -44,7 +50,11 @@ describe('sendMessage', () => {
     const { emu, wechat, openid } = await setup()
     await emu.control.injectFault({ path: SEND, fault: { kind: 'http', status: 502 } })
     const error = await rejection(
-      wechat.sendMessage({ touser: openid, template_id: 'TPL_SHIP', data: { thing1: { value: 'a' }, time2: { value: '15:01' } } }),
+      wechat.sendMessage({
+        touser: openid,
+        template_id: 'TPL_SHIP',
+        data: { thing1: { value: 'a' }, time2: { value: '15:01' } },
+      }),
     )
     expect(error).toMatchObject({ name: 'WechatHttpError', status: 502 })
     expect(await calls(emu, SEND)).toBe(1)
@@ -55,8 +65,18 @@ describe('sendMessage', () => {
     const wechat = client(emu)
     const a = await rejection(wechat.sendMessage({ touser: '', template_id: 'T', data: {} }))
     const b = await rejection(wechat.sendMessage({ touser: 'o', template_id: '', data: {} }))
-    const c = await rejection(wechat.sendMessage({ touser: 'o', template_id: 'T', data: { thing1: { value: 1 as unknown as string } } }))
-    expect([a, b, c].map((e) => isWechatValidationError(e) && e.field)).toEqual(['touser', 'template_id', 'data.thing1.value'])
+    const c = await rejection(
+      wechat.sendMessage({
+        touser: 'o',
+        template_id: 'T',
+        data: { thing1: { value: 1 as unknown as string } },
+      }),
+    )
+    expect([a, b, c].map((e) => isWechatValidationError(e) && e.field)).toEqual([
+      'touser',
+      'template_id',
+      'data.thing1.value',
+    ])
     expect((await emu.control.counters()).calls).toEqual({})
   })
 })
@@ -82,7 +102,11 @@ describe('sendMessageWithTemplate', () => {
   test('refuses a value count that does not match the keys', async () => {
     const emu = await emulator()
     const error = await rejection(
-      client(emu).sendMessageWithTemplate({ templateId: 'T', templateKeys: ['thing1', 'time2'] }, ['only one'], 'o'),
+      client(emu).sendMessageWithTemplate(
+        { templateId: 'T', templateKeys: ['thing1', 'time2'] },
+        ['only one'],
+        'o',
+      ),
     )
     expect(isWechatValidationError(error) && error.field).toBe('values')
   })

@@ -101,7 +101,13 @@ describe('token and ticket caching', () => {
     await wechat.getAccessToken({ reload: true })
     expect(await calls(emu, STABLE)).toBe(2)
     expect(events.map((e) => e.reason)).toEqual(['cold', 'reload'])
-    expect(events[0]).toEqual({ kind: 'access_token', appId: DEFAULT_APP.appId, reason: 'cold', expiresIn: 7200, mode: 'stable' })
+    expect(events[0]).toEqual({
+      kind: 'access_token',
+      appId: DEFAULT_APP.appId,
+      reason: 'cold',
+      expiresIn: 7200,
+      mode: 'stable',
+    })
   })
 
   test('an expired cached token is fetched again (client and emulator clocks advanced together)', async () => {
@@ -160,7 +166,9 @@ describe('token and ticket caching', () => {
     expect(await calls(emu, STABLE)).toBe(3)
     // Instance b shares a's cache, so it also sees a's force refresh in the budget.
     await emu.control.injectFault({ path: PHONE, times: 2, fault: { kind: 'errcode', errcode: 40001 } })
-    const error = await rejection(b.getUserPhoneNumber(await emu.control.mintCode({ kind: 'phone', phoneNumber: '1' })))
+    const error = await rejection(
+      b.getUserPhoneNumber(await emu.control.mintCode({ kind: 'phone', phoneNumber: '1' })),
+    )
     expect(isWechatError(error) && error.errcode).toBe(40001)
     expect(await calls(emu, STABLE)).toBe(4)
     expect(warnings).toEqual([expect.stringMatching(/force_refresh budget exhausted/)])

@@ -77,7 +77,10 @@ describe('transient failures', () => {
     const emu = await emulator()
     const wechat = client(emu)
     await wechat.getAccessToken()
-    await emu.control.injectFault({ path: '/wxa/business/getuserphonenumber', fault: { kind: 'http', status: 502 } })
+    await emu.control.injectFault({
+      path: '/wxa/business/getuserphonenumber',
+      fault: { kind: 'http', status: 502 },
+    })
     const error = await rejection(wechat.getUserPhoneNumber('some-code', { retryable: false }))
     expect(isWechatHttpError(error)).toBe(true)
     expect(await calls(emu, '/wxa/business/getuserphonenumber')).toBe(1)
@@ -112,7 +115,11 @@ describe('failures that are never retried', () => {
 
   test('a connection refused is a WechatNetworkError with the system code', async () => {
     const port = await closedPort()
-    const wechat = new Wechat({ ...DEFAULT_APP, baseURL: `http://127.0.0.1:${port}`, retry: { limit: 1, delayMs: 1 } })
+    const wechat = new Wechat({
+      ...DEFAULT_APP,
+      baseURL: `http://127.0.0.1:${port}`,
+      retry: { limit: 1, delayMs: 1 },
+    })
     const error = await rejection(wechat.getAccessToken())
     expect(isWechatNetworkError(error) && error.code).toBe('ECONNREFUSED')
   })
@@ -145,7 +152,9 @@ describe('abort', () => {
 
   test('an already aborted signal rejects without a request', async () => {
     const emu = await emulator()
-    const error = await rejection(client(emu).getJsSdkConfig('https://example.com/', { signal: AbortSignal.abort() }))
+    const error = await rejection(
+      client(emu).getJsSdkConfig('https://example.com/', { signal: AbortSignal.abort() }),
+    )
     expect((error as Error).name).toBe('AbortError')
     expect((await emu.control.counters()).calls).toEqual({})
   })
@@ -174,7 +183,11 @@ describe('hooks', () => {
               request.headers.set('x-trace-id', 'trace-1')
             },
           ],
-          afterResponse: [({ request, response }) => seen.push(`${response.status} ${request.url}`)],
+          afterResponse: [
+            ({ request, response }) => {
+              seen.push(`${response.status} ${request.url}`)
+            },
+          ],
         },
       })
       await wechat.getAccessToken()
@@ -217,7 +230,9 @@ describe('proxy', () => {
 
   test('an unreachable proxy is a WechatNetworkError', async () => {
     const emu = await emulator()
-    const error = await rejection(client(emu, { proxy: `http://127.0.0.1:${await closedPort()}`, retry: { limit: 0 } }).getAccessToken())
+    const error = await rejection(
+      client(emu, { proxy: `http://127.0.0.1:${await closedPort()}`, retry: { limit: 0 } }).getAccessToken(),
+    )
     expect(isWechatNetworkError(error)).toBe(true)
     expect(await calls(emu, STABLE)).toBe(0)
   })

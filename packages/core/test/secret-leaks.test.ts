@@ -1,0 +1,215 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { inspect } from 'node:util'
+import type { RunningEmulator } from '@wxkit/emulator'
+import { Server as ProxyServer } from 'proxy-chain'
+import { describe, expect, test } from 'vitest'
+import { decryptOpenData, type Wechat, type WechatConfig } from '../src/index.js'
+import { client, DEFAULT_APP, emulator, expectNoSecrets, rejection } from './helpers.js'
+
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+interface Scenario {
+  emu: RunningEmulator
+  wechat: Wechat
+  /** Values that must never show up; scenarios add the codes/tokens they use. */
+  secrets: string[]
+  make(config?: Partial<WechatConfig>): Wechat
+}
+
+/** Everything hooks and the logger saw during a scenario. */
+function observer() {
+  const seen: unknown[] = []
+  const config: Partial<WechatConfig> = {
+    logger: { warn: (message, details) => seen.push(message, details) },
+    hooks: {
+      beforeRequest: [({ request, endpoint }) => void seen.push(request.url, [...request.headers], endpoint)],
+      afterResponse: [
+        ({ request, response }) => void seen.push(request.url, response.status, [...response.headers]),
+      ],
+      onRetry: [(event) => void seen.push(event, inspect(event, { depth: 10 }))],
+      onError: [(event) => void seen.push(event, inspect(event, { depth: 10 }))],
+      onTokenRefresh: [(event) => void seen.push(event)],
+    },
+  }
+  return { seen, config }
+}
+
+const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
+  'wrong AppSecret on stable_token': async (s) => {
+    s.secrets.push('wrong-secret-abcdef123')
+    return s.make({ appSecret: 'wrong-secret-abcdef123' }).getAccessToken()
+  },
+  'wrong AppSecret on classic /cgi-bin/token (secret in the URL)': async (s) => {
+    s.secrets.push('wrong-secret-abcdef456')
+    return s.make({ appSecret: 'wrong-secret-abcdef456', tokenMode: 'classic' }).getAccessToken()
+  },
+  'quota error on the token endpoint': async (s) => {
+    await s.emu.control.injectFault({ path: '/cgi-bin/token', fault: { kind: 'errcode', errcode: 45009 } })
+    return s.make({ tokenMode: 'classic' }).getAccessToken()
+  },
+  'HTTP 500 on the ticket endpoint until retries run out (token in the URL)': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    await s.emu.control.injectFault({
+      path: '/cgi-bin/ticket/getticket',
+      times: 5,
+      fault: { kind: 'http', status: 500 },
+    })
+    return s.wechat.getJsTicket()
+  },
+  'connection resets on jscode2session (secret and code in the URL)': async (s) => {
+    const code = await s.emu.control.mintCode({ kind: 'login', openid: 'o1' })
+    s.secrets.push(code)
+    await s.emu.control.injectFault({ path: '/sns/jscode2session', times: 5, fault: { kind: 'reset' } })
+    return s.wechat.jsCode2Session(code)
+  },
+  'timeouts on jscode2session': async (s) => {
+    const code = await s.emu.control.mintCode({ kind: 'login', openid: 'o1' })
+    s.secrets.push(code)
+    await s.emu.control.injectFault({
+      path: '/sns/jscode2session',
+      times: 5,
+      fault: { kind: 'delay', ms: 300 },
+    })
+    return s.make({ timeout: 50 }).jsCode2Session(code)
+  },
+  'malformed JSON on jscode2session': async (s) => {
+    const code = await s.emu.control.mintCode({ kind: 'login', openid: 'o1' })
+    s.secrets.push(code)
+    await s.emu.control.injectFault({ path: '/sns/jscode2session', fault: { kind: 'malformed-json' } })
+    return s.wechat.jsCode2Session(code)
+  },
+  'an invalid login code': async (s) => {
+    s.secrets.push('invalid-login-code-xyz')
+    return s.wechat.jsCode2Session('invalid-login-code-xyz')
+  },
+  'a reused login code': async (s) => {
+    const code = await s.emu.control.mintCode({ kind: 'login', openid: 'o1' })
+    s.secrets.push(code)
+    const { session_key } = await s.wechat.jsCode2Session(code)
+    s.secrets.push(session_key)
+    return s.wechat.jsCode2Session(code)
+  },
+  'an invalid phone code': async (s) => {
+    s.secrets.push('invalid-phone-code-xyz', await s.wechat.getAccessToken())
+    return s.wechat.getUserPhoneNumber('invalid-phone-code-xyz')
+  },
+  'a revoked token with retryable: false': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    await s.emu.control.revokeTokens()
+    const code = await s.emu.control.mintCode({ kind: 'phone', phoneNumber: '1' })
+    s.secrets.push(code)
+    return s.wechat.getUserPhoneNumber(code, { retryable: false })
+  },
+  'a QR code error answered as JSON': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    await s.emu.control.injectFault({
+      path: '/wxa/getwxacodeunlimit',
+      fault: { kind: 'errcode', errcode: 45009 },
+    })
+    return s.wechat.getQrCode({ scene: 'a' })
+  },
+  'a subscribe message refused': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    return s.wechat.sendMessage({ touser: 'o_nobody', template_id: 'TPL_NONE', data: {} })
+  },
+  'a used OAuth code': async (s) => {
+    const code = await s.emu.control.mintCode({ kind: 'oauth', scope: 'snsapi_base', openid: 'o1' })
+    s.secrets.push(code)
+    const token = await s.wechat.snsOauth2(code)
+    s.secrets.push(token.access_token, token.refresh_token)
+    return s.wechat.snsOauth2(code)
+  },
+  'an unknown refresh_token': async (s) => {
+    s.secrets.push('refresh-token-not-known')
+    return s.wechat.snsRefreshToken('refresh-token-not-known')
+  },
+  'userinfo with a base-scope user token': async (s) => {
+    const token = await s.wechat.snsOauth2(
+      await s.emu.control.mintCode({ kind: 'oauth', scope: 'snsapi_base', openid: 'o1' }),
+    )
+    s.secrets.push(token.access_token, token.refresh_token)
+    return s.wechat.snsUserInfo(token.access_token, token.openid)
+  },
+  'connection refused': async (s) => {
+    s.secrets.push('login-code-for-refused')
+    return s
+      .make({ baseURL: `http://127.0.0.1:${await closedPort()}` })
+      .jsCode2Session('login-code-for-refused')
+  },
+  'an unreachable proxy': async (s) => {
+    s.secrets.push('login-code-for-proxy')
+    return s.make({ proxy: `http://127.0.0.1:${await closedPort()}` }).jsCode2Session('login-code-for-proxy')
+  },
+  'a proxy that refuses the request': async (s) => {
+    const proxy = new ProxyServer({
+      port: 0,
+      host: '127.0.0.1',
+      prepareRequestFunction: () => ({ requestAuthentication: true }),
+    })
+    await proxy.listen()
+    try {
+      s.secrets.push('login-code-for-auth-proxy')
+      return await s
+        .make({ proxy: `http://127.0.0.1:${proxy.port}` })
+        .jsCode2Session('login-code-for-auth-proxy')
+    } finally {
+      await proxy.close(true)
+    }
+  },
+  'an invalid QR scene made of a secret': async (s) =>
+    s.wechat.getQrCode({ scene: `${DEFAULT_APP.appSecret}%` }),
+  'an invalid page URL made of a secret': async (s) =>
+    s.wechat.getJsSdkConfig(`ftp://${DEFAULT_APP.appSecret}`),
+  'a decryption failure': async (s) => {
+    s.secrets.push('AAAAAAAAAAAAAAAAAAAAAA==', 'BBBBBBBBBBBBBBBBBBBBBB==')
+    return Promise.resolve().then(() =>
+      decryptOpenData(
+        DEFAULT_APP.appId,
+        'AAAAAAAAAAAAAAAAAAAAAA==',
+        'Q0NDQ0NDQ0NDQ0NDQ0NDQw==',
+        'BBBBBBBBBBBBBBBBBBBBBB==',
+      ),
+    )
+  },
+  'an abort mid-request': async (s) => {
+    const code = await s.emu.control.mintCode({ kind: 'login', openid: 'o1' })
+    s.secrets.push(code)
+    await s.emu.control.injectFault({ path: '/sns/jscode2session', fault: { kind: 'delay', ms: 5000 } })
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 30)
+    return s.wechat.jsCode2Session(code, { signal: controller.signal })
+  },
+}
+
+describe('no secret reaches an error, a hook or a log', () => {
+  test.each(Object.keys(scenarios))('%s', async (name) => {
+    const emu = await emulator()
+    await emu.control.registerTemplate({ templateId: 'TPL_NONE', keys: ['thing1'] })
+    const { seen, config } = observer()
+    const make = (extra: Partial<WechatConfig> = {}) => client(emu, { ...config, ...extra })
+    const scenario: Scenario = { emu, wechat: make(), secrets: [DEFAULT_APP.appSecret], make }
+    const run = scenarios[name] as (s: Scenario) => Promise<unknown>
+    const error = await rejection(run(scenario))
+    for (const { token } of await emu.control.tokens()) scenario.secrets.push(token)
+    expectNoSecrets(error, scenario.secrets)
+    const observed = inspect(seen, { depth: 10 }) + JSON.stringify(seen)
+    for (const secret of scenario.secrets)
+      expect(observed.includes(secret), `hook saw ${secret.slice(0, 6)}…`).toBe(false)
+  })
+})
+
+describe('the leak check itself', () => {
+  test('catches a secret hidden in a cause chain or an own property', () => {
+    const nested = new Error('outer', { cause: new Error(`inner ${DEFAULT_APP.appSecret}`) })
+    expect(() => expectNoSecrets(nested, [DEFAULT_APP.appSecret])).toThrow()
+    const prop = Object.assign(new Error('plain'), { url: `https://x/?secret=${DEFAULT_APP.appSecret}` })
+    expect(() => expectNoSecrets(prop, [DEFAULT_APP.appSecret])).toThrow()
+  })
+})
