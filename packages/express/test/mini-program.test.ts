@@ -1,6 +1,7 @@
 import type { RunningEmulator } from '@wxkit/emulator'
 import Keyv from 'keyv'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { wechat } from '../src/index.js'
 import { CookieJar, json, SESSION_SECRET, startApp, type TestApp } from './support/app-harness.js'
 import { emulatorConfig, startTestEmulator } from './support/emulator.js'
 import { EXPRESS_VERSIONS } from './support/express-versions.js'
@@ -308,6 +309,41 @@ describe.each(EXPRESS_VERSIONS)('Mini Program routes on $name', (version) => {
     const response = await app.request('/wechat/mini/login', { method: 'POST', json: { code } })
     expect(response.status).toBe(200)
     expect(await json(response)).toEqual({ openid: 'o_parsed' })
+  })
+
+  it('answers 500 internal_error and starts no session when onLogin throws', async () => {
+    await app.close()
+    const reported: unknown[] = []
+    app = await startApp(version, {
+      config: emulatorConfig(emulator),
+      session: { secret: SESSION_SECRET },
+      onLogin: () => {
+        throw new Error('database down')
+      },
+      onError: (error) => reported.push(error),
+    })
+    const jar = new CookieJar()
+    const response = await signIn(jar)
+    expect(response.status).toBe(500)
+    const text = await response.text()
+    expect(JSON.parse(text)).toEqual(errorBody('internal_error'))
+    expect(text).not.toContain('database down')
+    expect(reported).toHaveLength(1)
+    expect((await app.request('/wechat/me', { jar })).status).toBe(401)
+  })
+
+  it('is harmless when mounted twice', async () => {
+    await app.close()
+    const store = new Keyv()
+    const options = { config: emulatorConfig(emulator), session: { secret: SESSION_SECRET, store } }
+    app = await startApp(version, options, { before: (express) => express.use(wechat(options)) })
+    const jar = new CookieJar()
+    expect((await signIn(jar, 'o_twice')).status).toBe(200)
+    expect(await json(await app.request('/wechat/me', { jar }))).toEqual({
+      openid: 'o_twice',
+      source: 'mini',
+    })
+    expect((await json(await app.request('/whoami', { jar }))).user.openid).toBe('o_twice')
   })
 
   it('is absent when miniProgram is false', async () => {
