@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /** Inputs of the JS-SDK signature, with WeChat's own (lower-case) names. */
 export interface JsSdkSignatureInput {
@@ -30,5 +30,6 @@ export function stripUrlFragment(url: string): string {
  */
 export function signJsSdk(input: JsSdkSignatureInput): string {
   const string1 = `jsapi_ticket=${input.jsapi_ticket}&noncestr=${input.noncestr}&timestamp=${input.timestamp}&url=${stripUrlFragment(input.url)}`
-  return createHash('sha1').update(string1, 'utf8').digest('hex')
+  // One-shot crypto.hash (Node ≥ 21.7) is about twice as fast as createHash for short inputs.
+  return hash('sha1', string1, 'hex')
 }
