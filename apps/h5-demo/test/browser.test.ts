@@ -1,0 +1,273 @@
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { DEFAULT_APP, type RunningEmulator, startEmulator } from '@wxkit/emulator'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { readDemoConfig } from '../server/config.js'
+import { type RunningDemo, startDemo } from '../server/start-demo.js'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const HAVE_CHROMIUM = existsSync(CHROMIUM)
+// Under CI the browser tests must run: a missing Chromium fails them there instead of skipping.
+const SKIP = !HAVE_CHROMIUM && process.env.CI !== 'true'
+const ARTIFACTS = process.env.WXKIT_ARTIFACTS_DIR ?? fileURLToPath(new URL('../artifacts/', import.meta.url))
+const ANDROID_PHONE =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36'
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148'
+
+if (SKIP) {
+  console.warn(
+    `h5-demo browser tests skipped: no Chromium at ${CHROMIUM}. Install it with: apt-get install -y chromium`,
+  )
+}
+
+async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+async function phone(browser: Browser, userAgent = ANDROID_PHONE): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    userAgent,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+  })
+  // jweixin reports every wx.config to open.weixin.qq.com with an image; there is no internet here.
+  await context.route('https://open.weixin.qq.com/**', (route) => route.abort())
+  return context
+}
+
+/** Waits until the status leaves "pending" and answers the state it settled on. */
+async function settledStatus(page: Page): Promise<string | null> {
+  const status = page.getByTestId('status')
+  await page.waitForSelector('[data-testid="status"]:not([data-wx-status="pending"])', { timeout: 20_000 })
+  return status.getAttribute('data-wx-status')
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true })
+}
+
+describe.skipIf(SKIP)(
+  'the page in Chromium, on the embedded emulator (install Chromium: apt-get install -y chromium)',
+  () => {
+    let demo: RunningDemo
+    let browser: Browser
+    let context: BrowserContext
+    let page: Page
+    let origin: string
+    const pageErrors: string[] = []
+
+    beforeAll(async () => {
+      demo = await startDemo({ config: readDemoConfig({ PORT: '0' }), assets: 'vite', host: '127.0.0.1' })
+      origin = new URL(demo.url).origin
+      browser = await launch()
+    }, 60_000)
+    afterAll(async () => {
+      await browser?.close()
+      await demo?.close()
+    })
+    beforeEach(async () => {
+      context = await phone(browser)
+      page = await context.newPage()
+      pageErrors.length = 0
+      page.on('pageerror', (error) => pageErrors.push(error.message))
+    })
+    afterEach(async () => {
+      await context?.close()
+      expect(pageErrors).toEqual([])
+    })
+
+    it('reaches "ready" for a plain URL, and the API buttons answer', async () => {
+      await page.goto(`${origin}/`)
+      expect(await settledStatus(page)).toBe('ready')
+      await expect.poll(() => page.getByTestId('signed-url').textContent()).toBe(`Signed URL: ${origin}/`)
+      await expect.poll(() => page.getByTestId('mode-banner').isVisible()).toBe(true)
+
+      await page.getByTestId('api-getLocation').click()
+      await expect
+        .poll(() => page.getByTestId('result-getLocation').textContent())
+        .toMatch(/^Latitude [\d.]+/)
+      await page.getByTestId('api-scanQRCode').click()
+      await expect.poll(() => page.getByTestId('result-scanQRCode').textContent()).toMatch(/^Scanned: \S+/)
+      await page.getByTestId('api-updateAppMessageShareData').click()
+      await expect
+        .poll(() => page.getByTestId('result-updateAppMessageShareData').getAttribute('data-state'))
+        .toBe('ok')
+      await page.getByTestId('api-chooseImage').click()
+      await expect.poll(() => page.getByTestId('result-chooseImage').textContent()).toMatch(/^Chose 1 image/)
+      await screenshot(page, 'ready')
+    })
+
+    it('reaches "ready" for a URL whose query holds Chinese and percent-encoded characters', async () => {
+      await page.goto(`${origin}/news/2?tag=微信&q=a%2Bb%20c&name=%E5%BC%A0%E4%B8%89&from=singlemessage`)
+      expect(await settledStatus(page)).toBe('ready')
+      await screenshot(page, 'ready-chinese-query')
+    })
+
+    it('reaches "ready" on a hash route, signing the URL without its fragment', async () => {
+      await page.goto(`${origin}/?from=timeline#/account`)
+      expect(await settledStatus(page)).toBe('ready')
+      expect(await page.getByTestId('signed-url').textContent()).toBe(`Signed URL: ${origin}/?from=timeline`)
+      await expect.poll(() => page.getByTestId('sign-in').isVisible()).toBe(true)
+
+      // Switching hash routes keeps the signature: nothing to sign again.
+      await page.locator('[data-route="mini-program"]').click()
+      await expect.poll(() => page.getByTestId('scene-input').isVisible()).toBe(true)
+      expect(await page.getByTestId('status').getAttribute('data-wx-status')).toBe('ready')
+      await screenshot(page, 'ready-hash-route')
+    })
+
+    it('signs again after history.pushState navigation, and stays ready', async () => {
+      await page.goto(`${origin}/`)
+      expect(await settledStatus(page)).toBe('ready')
+      const configRequests: string[] = []
+      page.on('request', (request) => {
+        if (request.url().includes('/wechat/jssdk/config')) configRequests.push(request.url())
+      })
+      await page.locator('a[href^="/news/2"]').click()
+      await expect
+        .poll(() => page.getByTestId('signed-url').textContent())
+        .toBe(`Signed URL: ${origin}/news/2?tag=%E5%BE%AE%E4%BF%A1&q=a%2Bb`)
+      await expect
+        .poll(() => page.getByTestId('status').getAttribute('data-wx-status'), { timeout: 10_000 })
+        .toBe('ready')
+      expect(configRequests).toHaveLength(1)
+      await page.getByTestId('api-getLocation').click()
+      await expect.poll(() => page.getByTestId('result-getLocation').getAttribute('data-state')).toBe('ok')
+    })
+
+    it('keeps the landing URL on iOS WeChat after pushState navigation', async () => {
+      await context.close()
+      context = await phone(browser, IPHONE)
+      page = await context.newPage()
+      await page.goto(`${origin}/news/1?from=timeline`)
+      expect(await settledStatus(page)).toBe('ready')
+      let configRequests = 0
+      page.on('request', (request) => {
+        if (request.url().includes('/wechat/jssdk/config')) configRequests += 1
+      })
+      await page.locator('a[href^="/news/2"]').click()
+      await expect
+        .poll(() => page.getByTestId('route-note').textContent())
+        .toContain('iOS WeChat keeps verifying the landing URL')
+      expect(page.url()).toContain('/news/2')
+      expect(configRequests).toBe(0)
+      expect(await page.getByTestId('status').getAttribute('data-wx-status')).toBe('ready')
+    })
+
+    it("shows the error state with WeChat's message for a tampered signature", async () => {
+      await page.route('**/wechat/jssdk/config?**', async (route) => {
+        const response = await route.fetch()
+        const config = (await response.json()) as { signature: string }
+        const tampered = config.signature.replace(/^./, (c) => (c === '0' ? '1' : '0'))
+        await route.fulfill({ response, json: { ...config, signature: tampered } })
+      })
+      await page.goto(`${origin}/`)
+      expect(await settledStatus(page)).toBe('error')
+      expect(await page.locator('.demo-status__detail').textContent()).toContain('invalid signature')
+      expect(await page.getByTestId('api-getLocation').isDisabled()).toBe(true)
+      await screenshot(page, 'error-invalid-signature')
+    })
+
+    it('signs in through WeChat OAuth, shows the user, and signs out', async () => {
+      await page.goto(`${origin}/?from=oauth#/account`)
+      await settledStatus(page)
+      await page.getByTestId('sign-in').click()
+      // The emulator's consent page, standing in for open.weixin.qq.com.
+      await page.waitForURL((url) => url.origin === demo.emulator?.url)
+      await screenshot(page, 'oauth-consent')
+      await page.getByRole('button', { name: /allow|同意|允许/i }).click()
+
+      await page.waitForURL(`${origin}/?from=oauth#/account`)
+      await expect.poll(() => page.getByTestId('user').isVisible(), { timeout: 10_000 }).toBe(true)
+      const openid = await page.getByTestId('user-openid').textContent()
+      expect(openid).toMatch(/^[\w-]{10,}$/)
+      expect((await page.getByTestId('user-nickname').textContent())?.trim()).not.toBe('')
+      expect(await page.getByTestId('sign-in').isVisible()).toBe(false)
+      expect(await settledStatus(page)).toBe('ready')
+      await screenshot(page, 'signed-in')
+
+      await page.getByTestId('sign-out').click()
+      await expect.poll(() => page.getByTestId('sign-in').isVisible()).toBe(true)
+      expect(await page.getByTestId('user').isVisible()).toBe(false)
+      const me = await page.evaluate(async () => (await fetch('/wechat/me')).status)
+      expect(me).toBe(401)
+    })
+
+    it('loads the Mini Program code for the scene the user typed', async () => {
+      await page.goto(`${origin}/#/mini-program`)
+      await settledStatus(page)
+      await page.getByTestId('scene-input').fill('id=42&from=e2e')
+      await page.getByTestId('qrcode-button').click()
+      await expect
+        .poll(() =>
+          page
+            .getByTestId('qrcode-image')
+            .evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth),
+        )
+        .toBeGreaterThan(0)
+      expect(await page.getByTestId('qrcode-caption').textContent()).toBe('scene=id=42&from=e2e')
+      await screenshot(page, 'mini-program-code')
+
+      await page.getByTestId('scene-input').fill('微信')
+      await page.getByTestId('qrcode-button').click()
+      await expect.poll(() => page.getByTestId('qrcode-error').isVisible()).toBe(true)
+    })
+  },
+)
+
+describe.skipIf(SKIP)(
+  'the page in Chromium, in real mode outside WeChat (install Chromium: apt-get install -y chromium)',
+  () => {
+    let wechat: RunningEmulator
+    let demo: RunningDemo
+    let browser: Browser
+
+    beforeAll(async () => {
+      wechat = await startEmulator({ host: '127.0.0.1', port: 0 })
+      const config = readDemoConfig({
+        PORT: '0',
+        WECHAT_APP_ID: DEFAULT_APP.appId,
+        WECHAT_APP_SECRET: DEFAULT_APP.appSecret,
+        WECHAT_API_BASE_URL: wechat.apiBaseUrl,
+        WECHAT_OAUTH_BASE_URL: wechat.oauthBaseUrl,
+      })
+      demo = await startDemo({ config, assets: 'vite', host: '127.0.0.1' })
+      browser = await launch()
+    }, 60_000)
+    afterAll(async () => {
+      await browser?.close()
+      await demo?.close()
+      await wechat?.close()
+    })
+
+    it('asks a normal browser to open the page in WeChat', async () => {
+      const context = await phone(browser)
+      const page = await context.newPage()
+      await page.goto(demo.url)
+      expect(await settledStatus(page)).toBe('not-wechat')
+      expect(await page.locator('.demo-status__title').textContent()).toBe('Open this page in WeChat')
+      expect(await page.getByTestId('mode-banner').isVisible()).toBe(false)
+      await screenshot(page, 'not-wechat')
+      await context.close()
+    })
+  },
+)

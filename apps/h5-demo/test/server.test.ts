@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { DEFAULT_APP, type RunningEmulator, startEmulator } from '@wxkit/emulator'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readDemoConfig } from '../server/config.js'
+import { type RunningDemo, startDemo } from '../server/start-demo.js'
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url))
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47]
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex')
+}
+
+describe('the demo server in emulator mode (Vite middleware)', () => {
+  let demo: RunningDemo
+  let origin: string
+
+  beforeAll(async () => {
+    demo = await startDemo({ config: readDemoConfig({ PORT: '0' }), assets: 'vite', host: '127.0.0.1' })
+    origin = new URL(demo.url).origin
+  })
+  afterAll(async () => {
+    await demo?.close()
+  })
+
+  it('starts the embedded emulator and says so', () => {
+    expect(demo.mode).toBe('emulator')
+    expect(demo.emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(demo.notes.join('\n')).toContain('embedded WeChat emulator')
+  })
+
+  it('serves the page with the emulator bridge loaded before the page module', async () => {
+    const response = await fetch(`${origin}/`, { headers: { accept: 'text/html' } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    const html = await response.text()
+    const bridge = html.indexOf(`<script src="${demo.emulator?.url}/__wxkit/bridge.js"></script>`)
+    expect(bridge).toBeGreaterThan(-1)
+    expect(bridge).toBeLessThan(html.indexOf('/src/main.ts'))
+    expect(html).toContain('content="emulator"')
+    expect(html).toContain('/@vite/client')
+  })
+
+  it('answers any HTML navigation with the page, so pushState URLs survive a reload', async () => {
+    const response = await fetch(`${origin}/news/2?tag=%E5%BE%AE%E4%BF%A1`, {
+      headers: { accept: 'text/html' },
+    })
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('data-wx-status="pending"')
+  })
+
+  it('answers unknown non-HTML requests and other methods with a JSON 404', async () => {
+    const json = await fetch(`${origin}/nothing-here.json`, { headers: { accept: 'application/json' } })
+    expect(json.status).toBe(404)
+    expect(await json.json()).toEqual({ error: { code: 'not_found', message: 'Not found' } })
+    const post = await fetch(`${origin}/`, { method: 'POST', headers: { accept: 'text/html' } })
+    expect(post.status).toBe(404)
+    const demoPath = await fetch(`${origin}/demo/unknown`, { headers: { accept: 'text/html' } })
+    expect(demoPath.status).toBe(404)
+  })
+
+  it('mounts @wxkit/express: the JS-SDK config for a page URL verifies with the live ticket', async () => {
+    // As location.href gives it: Chinese percent-encoded, a `%2B` kept as it is.
+    const pageUrl = `${origin}/news/2?tag=%E5%BE%AE%E4%BF%A1&q=a%2Bb`
+    const response = await fetch(
+      `${origin}/wechat/jssdk/config?url=${encodeURIComponent(`${pageUrl}#/account`)}`,
+    )
+    expect(response.status).toBe(200)
+    const config = (await response.json()) as {
+      appId: string
+      timestamp: number
+      nonceStr: string
+      signature: string
+      jsApiList?: string[]
+    }
+    expect(config.appId).toBe(DEFAULT_APP.appId)
+    expect(config.jsApiList).toEqual(expect.arrayContaining(['updateAppMessageShareData', 'scanQRCode']))
+    const tickets = await demo.emulator?.control.tickets()
+    const ticket = tickets?.find((live) => live.appId === DEFAULT_APP.appId)
+    expect(ticket).toBeDefined()
+    const string1 = `jsapi_ticket=${ticket?.ticket}&noncestr=${config.nonceStr}&timestamp=${config.timestamp}&url=${pageUrl}`
+    expect(config.signature).toBe(sha1(string1))
+  })
+
+  it('refuses to sign pages of other origins', async () => {
+    const response = await fetch(
+      `${origin}/wechat/jssdk/config?url=${encodeURIComponent('https://evil.example/')}`,
+    )
+    expect(response.status).toBe(403)
+  })
+
+  it('makes a Mini Program code for a scene as a PNG', async () => {
+    const response = await fetch(`${origin}/demo/qrcode?scene=${encodeURIComponent('id=42&from=h5')}`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('image/png')
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    const bytes = new Uint8Array(await response.arrayBuffer())
+    expect([...bytes.slice(0, 4)]).toEqual(PNG_MAGIC)
+    const counters = await demo.emulator?.control.counters()
+    expect(counters?.calls['/wxa/getwxacodeunlimit']).toBeGreaterThanOrEqual(1)
+  })
+
+  it.each([
+    ['a missing scene', ''],
+    ['an empty scene', 'scene='],
+    ['a scene over 32 characters', `scene=${'a'.repeat(33)}`],
+    ['Chinese in the scene', `scene=${encodeURIComponent('微信')}`],
+    ['a percent sign in the scene', `scene=${encodeURIComponent('a%20b')}`],
+    ['a repeated scene', 'scene=a&scene=b'],
+    ['a width under 280', 'scene=a&width=100'],
+    ['a width over 1280', 'scene=a&width=2000'],
+    ['a fractional width', 'scene=a&width=300.5'],
+  ])('answers 400 invalid_request for %s', async (_case, query) => {
+    const response = await fetch(`${origin}/demo/qrcode?${query}`)
+    expect(response.status).toBe(400)
+    const body = (await response.json()) as { error: { code: string; message: string } }
+    expect(body.error.code).toBe('invalid_request')
+  })
+
+  it('passes WeChat rate limiting on as 429 and other WeChat errors as 502, without leaking the token', async () => {
+    const control = demo.emulator?.control
+    if (control === undefined) throw new Error('no emulator')
+    await control.injectFault({
+      path: '/wxa/getwxacodeunlimit',
+      times: 1,
+      fault: { kind: 'errcode', errcode: 45009 },
+    })
+    const limited = await fetch(`${origin}/demo/qrcode?scene=limited`)
+    expect(limited.status).toBe(429)
+    const limitedBody = await limited.text()
+    expect(JSON.parse(limitedBody).error.code).toBe('rate_limited')
+
+    await control.injectFault({
+      path: '/wxa/getwxacodeunlimit',
+      times: 5,
+      fault: { kind: 'http', status: 503 },
+    })
+    const failed = await fetch(`${origin}/demo/qrcode?scene=failed`)
+    expect(failed.status).toBe(502)
+    const failedBody = await failed.text()
+    expect(JSON.parse(failedBody).error.code).toBe('upstream_error')
+
+    for (const { token } of await control.tokens()) {
+      expect(limitedBody).not.toContain(token)
+      expect(failedBody).not.toContain(token)
+    }
+    expect(limitedBody + failedBody).not.toContain(DEFAULT_APP.appSecret)
+    expect(limitedBody + failedBody).not.toContain('access_token')
+  })
+})
+
+describe('the demo server in real mode', () => {
+  let wechat: RunningEmulator
+  let demo: RunningDemo
+  let origin: string
+
+  beforeAll(async () => {
+    // An "external" WeChat: the emulator started on its own, reached through the two host overrides.
+    wechat = await startEmulator({ host: '127.0.0.1', port: 0 })
+    const config = readDemoConfig({
+      PORT: '0',
+      WECHAT_APP_ID: DEFAULT_APP.appId,
+      WECHAT_APP_SECRET: DEFAULT_APP.appSecret,
+      WECHAT_API_BASE_URL: wechat.apiBaseUrl,
+      WECHAT_OAUTH_BASE_URL: wechat.oauthBaseUrl,
+      WECHAT_JSSDK_ORIGINS: 'https://h5.example.com',
+      SESSION_SECRET: 'a-session-secret-that-is-long-enough-0123',
+    })
+    demo = await startDemo({ config, assets: 'vite', host: '127.0.0.1' })
+    origin = new URL(demo.url).origin
+  })
+  afterAll(async () => {
+    await demo?.close()
+    await wechat?.close()
+  })
+
+  it('starts no emulator and serves the page without the bridge', async () => {
+    expect(demo.mode).toBe('wechat')
+    expect(demo.emulator).toBeUndefined()
+    const html = await (await fetch(`${origin}/`, { headers: { accept: 'text/html' } })).text()
+    expect(html).toContain('content="wechat"')
+    expect(html).not.toContain('bridge.js')
+  })
+
+  it('talks to the configured WeChat host with the configured app', async () => {
+    const response = await fetch(`${origin}/demo/qrcode?scene=real`)
+    expect(response.status).toBe(200)
+    expect((await wechat.control.counters()).calls['/wxa/getwxacodeunlimit']).toBe(1)
+  })
+
+  it('signs pages of the extra origins and of its own origin, and no others', async () => {
+    const sign = (url: string) => fetch(`${origin}/wechat/jssdk/config?url=${encodeURIComponent(url)}`)
+    expect((await sign('https://h5.example.com/shop?id=1')).status).toBe(200)
+    expect((await sign(`${origin}/`)).status).toBe(200)
+    expect((await sign(`${demo.url}`)).status).toBe(200)
+    expect((await sign('https://other.example.com/')).status).toBe(403)
+  })
+
+  it('sends OAuth sign-ins to the configured OAuth host', async () => {
+    const response = await fetch(`${origin}/wechat/oauth/login?returnTo=/`, { redirect: 'manual' })
+    expect(response.status).toBe(302)
+    const location = response.headers.get('location') ?? ''
+    expect(location.startsWith(wechat.oauthBaseUrl)).toBe(true)
+    expect(location).toContain(`appid=${DEFAULT_APP.appId}`)
+    expect(location).toContain('scope=snsapi_userinfo')
+  })
+})
+
+describe('the demo server in production (built assets)', () => {
+  let demo: RunningDemo
+  let clientDir: string
+
+  beforeAll(async () => {
+    clientDir = await mkdtemp(join(tmpdir(), 'h5-demo-dist-'))
+    await build({ root: appRoot, logLevel: 'silent', build: { outDir: clientDir, emptyOutDir: true } })
+    demo = await startDemo({
+      config: readDemoConfig({ PORT: '0' }),
+      assets: 'dist',
+      host: '127.0.0.1',
+      clientDir,
+    })
+  }, 120_000)
+  afterAll(async () => {
+    await demo?.close()
+    await rm(clientDir, { recursive: true, force: true })
+  })
+
+  it('serves the built page with the bridge and its hashed assets', async () => {
+    const origin = new URL(demo.url).origin
+    const html = await (await fetch(`${origin}/news/1`, { headers: { accept: 'text/html' } })).text()
+    expect(html).toContain(`${demo.emulator?.url}/__wxkit/bridge.js`)
+    expect(html).not.toContain('/@vite/client')
+    const script = /<script type="module" crossorigin src="([^"]+)"/.exec(html)?.[1]
+    expect(script).toMatch(/^\/assets\/.+\.js$/)
+    const asset = await fetch(`${origin}${script}`)
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('content-type')).toContain('javascript')
+  })
+})
