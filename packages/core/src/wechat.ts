@@ -1,3 +1,4 @@
+import type Keyv from 'keyv'
 import type { ApiContext } from './api-context.js'
 import { createJsSdkConfig, type JsSdkConfig } from './apis/jssdk.js'
 import {
@@ -58,6 +59,11 @@ export class Wechat {
   readonly appId: string
   /** The Mini Program environment. */
   readonly env: WechatEnv
+  /**
+   * The Keyv store this client caches tokens in (the `cache` option, or the in-memory default).
+   * Middleware reuses it for its own records, so one Redis store serves a whole app.
+   */
+  readonly cache: Keyv
   readonly #config: ResolvedConfig
   readonly #events: Events
   readonly #transport: Transport
@@ -70,6 +76,7 @@ export class Wechat {
     this.#config = resolveConfig(config)
     this.appId = this.#config.appId
     this.env = this.#config.env
+    this.cache = this.#config.cache
     this.#events = new Events(this.#config.hooks, this.#config.logger)
     this.#transport = new Transport(this.#config, this.#events)
     const cache = new SharedCache(this.#config.cache, this.#events, this.#config.cacheTimeoutMs)

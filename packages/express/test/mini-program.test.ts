@@ -1,3 +1,4 @@
+import { Wechat } from '@wxkit/core'
 import type { RunningEmulator } from '@wxkit/emulator'
 import Keyv from 'keyv'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -69,6 +70,22 @@ describe.each(EXPRESS_VERSIONS)('Mini Program routes on $name', (version) => {
     expect(JSON.stringify([...response.headers])).not.toContain(sessionKey)
     const me = await (await app.request('/wechat/me', { jar })).text()
     expect(me).not.toContain(sessionKey)
+  })
+
+  it("keeps sessions in the given client's cache when no session store is named", async () => {
+    const clientStoreMap = new Map<string, unknown>()
+    const client = new Wechat(emulatorConfig(emulator, { cache: new Keyv({ store: clientStoreMap }) }))
+    const own = await startApp(version, { client, session: { secret: SESSION_SECRET } })
+    try {
+      const jar = new CookieJar()
+      const code = await emulator.control.mintCode({ kind: 'login', openid: 'o_dave' })
+      const response = await own.request('/wechat/mini/login', { method: 'POST', json: { code }, jar })
+      expect(response.status).toBe(200)
+      const records = [...clientStoreMap.values()].map((value) => JSON.stringify(value))
+      expect(records.some((record) => record.includes('o_dave') && record.includes('sessionKey'))).toBe(true)
+    } finally {
+      await own.close()
+    }
   })
 
   it('answers the phone number of a signed-in user', async () => {
