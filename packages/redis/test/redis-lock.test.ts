@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { inspect } from 'node:util'
 import KeyvRedis from '@keyv/redis'
 import { createClient } from '@redis/client'
+import type { WechatLock } from '@wxkit/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisLock, isRedisLockError, type RedisLock, RedisLockError } from '../src/index.js'
 import { freePort, type RedisServer, startRedisServer } from './support/redis-server.js'
@@ -34,6 +35,13 @@ afterAll(async () => {
 })
 
 describe('createRedisLock', () => {
+  it("fits @wxkit/core's WechatLock option as is", async () => {
+    const coreLock: WechatLock = lock()
+    const release = await coreLock.acquire('fits', 1000)
+    expect(release).toBeTypeOf('function')
+    await release?.()
+  })
+
   it('takes a free key with SET NX PX and an owner token, and turns away a second owner', async () => {
     const a = lock()
     const b = lock()
