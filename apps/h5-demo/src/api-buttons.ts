@@ -1,12 +1,12 @@
-import wx from 'weixin-js-sdk'
 import type { DemoJsApi } from '../shared/js-api-list.js'
 import { element } from './dom.js'
+import { wx } from './wx.js'
 
 /** A JS-SDK call's callbacks, as jweixin invokes them. */
 interface Callbacks {
-  success(res: Record<string, unknown>): void
-  fail(res: { errMsg?: string }): void
-  cancel(res: { errMsg?: string }): void
+  success(res?: Record<string, unknown>): void
+  fail(res?: { errMsg?: string }): void
+  cancel(res?: { errMsg?: string }): void
 }
 
 interface ApiButton {
@@ -149,8 +149,8 @@ function call(button: ApiButton, trigger: HTMLButtonElement, result: HTMLElement
     if (!answered) answer('fail', 'WeChat did not answer this call')
   }, ANSWER_TIMEOUT_MS)
   button.run({
-    success: (res) => answer('ok', button.describe(res)),
-    fail: (res) => answer('fail', res.errMsg ?? `${button.api}:fail`),
+    success: (res) => answer('ok', button.describe(res ?? {})),
+    fail: (res) => answer('fail', res?.errMsg ?? `${button.api}:fail`),
     cancel: () => answer('fail', 'Cancelled'),
   })
 }

@@ -1,6 +1,6 @@
 import { fetchJsSdkConfig, type JsSdkConfig } from '@wxkit/express/client'
-import wx from 'weixin-js-sdk'
 import { JS_API_LIST } from '../shared/js-api-list.js'
+import { wx } from './wx.js'
 
 /** How one `wx.config` ended. */
 export type ConfigOutcome =
