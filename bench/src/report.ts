@@ -1,0 +1,147 @@
+import { environmentLine } from './environment.js'
+import type { StampedeCounts } from './figures/stampede.js'
+import type { RecoveryCounts } from './figures/token-recovery.js'
+import type { LoadResult } from './load.js'
+import { markdownTable, num } from './markdown-table.js'
+import { lineChartSvg } from './svg-chart.js'
+
+/** Everything one `pnpm bench` run measured. */
+export interface BenchReport {
+  quick: boolean
+  route: { connections: number; wxkit: number; bare: number; failures: number }
+  warm: { memory: number; redis: number }
+  single: StampedeCounts
+  cluster: StampedeCounts
+  curve: { connections: number; wxkit: LoadResult; bare: LoadResult }[]
+  side: {
+    name: string
+    stampede: StampedeCounts
+    warm: number | string
+    recovery: RecoveryCounts
+    notes: string[]
+  }[]
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a')
+const goal = (ok: boolean) => (ok ? 'met' : '**missed**')
+const counts = (s: StampedeCounts) =>
+  `${s.tokenCalls} / ${s.ticketCalls}${s.failed ? ` (${s.failed} of ${s.calls} failed)` : ''}`
+
+/** The Markdown of results/latest.md. */
+export function renderReport(r: BenchReport): string {
+  const routeRatio = r.route.wxkit / r.route.bare
+  const warmRatio = r.warm.redis / r.warm.memory
+  const summary = markdownTable(
+    ['#', 'figure', 'result', 'goal'],
+    [
+      [
+        1,
+        `JS-SDK route req/s, \`@wxkit/express\` ÷ bare Express (${r.route.connections} connections, median of 3)`,
+        `**${ratio(r.route.wxkit, r.route.bare)}** (${num(r.route.wxkit)} ÷ ${num(r.route.bare)} req/s${r.route.failures ? `, ${r.route.failures} failed requests` : ''})`,
+        `≥ 0.9: ${goal(routeRatio >= 0.9)}`,
+      ],
+      [
+        2,
+        'warm `getJsSdkConfig` calls/s in process, Redis store + L1 ÷ memory store (median of 3)',
+        `**${ratio(r.warm.redis, r.warm.memory)}** (${num(r.warm.redis)} ÷ ${num(r.warm.memory)} calls/s)`,
+        `≥ 0.9: ${goal(warmRatio >= 0.9)}`,
+      ],
+      [
+        '3a',
+        'cold stampede, 1000 concurrent `getJsSdkConfig` in 1 process: token / ticket calls',
+        `**${counts(r.single)}**`,
+        `1 / 1: ${goal(r.single.tokenCalls === 1 && r.single.ticketCalls === 1 && r.single.failed === 0)}`,
+      ],
+      [
+        '3b',
+        'cold stampede, 4 processes × 250 on Redis (`@keyv/redis` + `createRedisLock`): token / ticket calls',
+        `**${counts(r.cluster)}**`,
+        `1 / 1: ${goal(r.cluster.tokenCalls === 1 && r.cluster.ticketCalls === 1 && r.cluster.failed === 0)}`,
+      ],
+      [4, 'route cost growth, 1 → 500 connections', 'section 4 and cost-growth.svg', '—'],
+      [5, 'side by side with co-wechat-api, wechat-jssdk, node-easywechat', 'section 5', '—'],
+    ],
+  )
+  const curve = markdownTable(
+    [
+      'connections',
+      'wxkit req/s',
+      'p50 ms',
+      'p99 ms',
+      'bare req/s',
+      'p50 ms',
+      'p99 ms',
+      'req/s ratio',
+      'failed',
+    ],
+    r.curve.map((c) => [
+      c.connections,
+      num(c.wxkit.requestsPerSecond),
+      c.wxkit.p50,
+      c.wxkit.p99,
+      num(c.bare.requestsPerSecond),
+      c.bare.p50,
+      c.bare.p99,
+      ratio(c.wxkit.requestsPerSecond, c.bare.requestsPerSecond),
+      c.wxkit.errors + c.wxkit.non2xx + c.bare.errors + c.bare.non2xx,
+    ]),
+  )
+  const side = markdownTable(
+    [
+      'library',
+      'cold stampede, 1000 calls: token / ticket requests',
+      'warm config calls/s',
+      '40001 recovery, 100 calls: token requests',
+      'failed',
+    ],
+    r.side.map((s) => [
+      s.name,
+      counts(s.stampede),
+      typeof s.warm === 'number' ? num(s.warm) : s.warm,
+      s.recovery.tokenCalls,
+      s.recovery.failed,
+    ]),
+  )
+  const notes = r.side.flatMap((s) => [
+    ...s.notes.map((n) => `- ${s.name}: ${n}`),
+    ...(s.stampede.firstError ? [`- ${s.name}, stampede failure: \`${s.stampede.firstError}\``] : []),
+    ...(s.recovery.firstError ? [`- ${s.name}, recovery failure: \`${s.recovery.firstError}\``] : []),
+  ])
+  return `${[
+    `# wxkit benchmarks${r.quick ? ' (BENCH_QUICK smoke run: not for publishing)' : ''}`,
+    environmentLine(),
+    'Every figure below was measured in this one run. BENCHMARKS.md explains what each one means.',
+    `## Summary\n\n${summary}`,
+    `## 4. Cost growth of the JS-SDK route\n\n![cost growth](cost-growth.svg)\n\n${curve}`,
+    `## 5. Side by side (same emulator, same run)\n\n${side}\n\n${notes.join('\n')}`,
+  ].join('\n\n')}\n`
+}
+
+/** The chart of figure 4. */
+export function costGrowthSvg(curve: BenchReport['curve']): string {
+  return lineChartSvg({
+    title: 'JS-SDK config route: throughput and p99 latency by concurrency',
+    categories: curve.map((c) => String(c.connections)),
+    xLabel: 'concurrent connections',
+    leftLabel: 'requests per second (solid)',
+    rightLabel: 'p99 latency in ms (dashed)',
+    series: [
+      { name: '@wxkit/express req/s', color: '#2563eb', values: curve.map((c) => c.wxkit.requestsPerSecond) },
+      { name: 'bare Express req/s', color: '#9ca3af', values: curve.map((c) => c.bare.requestsPerSecond) },
+      {
+        name: '@wxkit/express p99 ms',
+        color: '#dc2626',
+        dashed: true,
+        right: true,
+        values: curve.map((c) => c.wxkit.p99),
+      },
+      {
+        name: 'bare Express p99 ms',
+        color: '#f59e0b',
+        dashed: true,
+        right: true,
+        values: curve.map((c) => c.bare.p99),
+      },
+    ],
+  })
+}

@@ -1,0 +1,126 @@
+/**
+ * `pnpm bench`: every figure of BENCHMARKS.md, measured in one run on this machine, printed as Markdown
+ * and written to results/latest.md (+ results/cost-growth.svg). Figures are ratios and counts against a
+ * baseline measured in the same run, so they travel between machines better than raw numbers do.
+ *
+ * BENCH_QUICK=1 shortens every measurement (a smoke run, not for publishing).
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import KeyvRedis from '@keyv/redis'
+import { Wechat } from '@wxkit/core'
+import { DEFAULT_APP, startEmulator } from '@wxkit/emulator'
+import Keyv from 'keyv'
+import { CONTENDERS, createContender, PAGE } from './contenders.js'
+import { clusterStampede, coldStampede } from './figures/stampede.js'
+import { tokenRecovery } from './figures/token-recovery.js'
+import { warmCallsPerSecond } from './figures/warm-calls.js'
+import { type LoadResult, load, startRouteServer } from './load.js'
+import { type BenchReport, costGrowthSvg, renderReport } from './report.js'
+import { ROUTE } from './route-paths.js'
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const QUICK = process.env.BENCH_QUICK === '1'
+/** Figure 1 and 2 alternate the two sides this many times and keep the median, to damp noise. */
+const ROUNDS = 3
+const ROUTE_SECONDS = QUICK ? 1 : 3
+const CURVE_SECONDS = QUICK ? 1 : 2
+const WARM_MS = QUICK ? 200 : 700
+const LEVELS = [1, 10, 100, 500]
+const ROUTE_CONNECTIONS = 50
+
+const started = Date.now()
+const log = (message: string) =>
+  console.error(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`)
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
+
+const emulator = await startEmulator({ port: 0 })
+
+// 3. Cold stampede counts.
+log('3. cold stampedes (1 process × 1000, 4 processes × 250 on Redis)')
+const single = await coldStampede(emulator, () => createContender('wxkit', emulator.apiBaseUrl), 1000)
+const cluster = await clusterStampede(emulator, REDIS_URL, 4, 250)
+
+// 2. Warm calls/s in process: memory store vs Redis store behind the in-process L1.
+log('2. warm getJsSdkConfig: memory store vs Redis store + L1')
+await emulator.control.reset()
+const memoryClient = new Wechat({ ...DEFAULT_APP, baseURL: emulator.apiBaseUrl })
+const redisCache = new Keyv({
+  store: new KeyvRedis(REDIS_URL),
+  namespace: `wxkit-bench:${process.pid}:${started}`,
+})
+const redisClient = new Wechat({ ...DEFAULT_APP, baseURL: emulator.apiBaseUrl, cache: redisCache })
+const warmMemory: number[] = []
+const warmRedis: number[] = []
+for (let round = 0; round < ROUNDS; round++) {
+  warmMemory.push(await warmCallsPerSecond(() => memoryClient.getJsSdkConfig(PAGE), WARM_MS))
+  warmRedis.push(await warmCallsPerSecond(() => redisClient.getJsSdkConfig(PAGE), WARM_MS))
+}
+await redisCache.clear().catch(() => undefined)
+await redisCache.disconnect().catch(() => undefined)
+
+// 5. Side by side with the libraries users would otherwise pick.
+log('5. side by side: wxkit, co-wechat-api, wechat-jssdk, node-easywechat')
+const side: BenchReport['side'] = []
+for (const name of CONTENDERS) {
+  const make = () => createContender(name, emulator.apiBaseUrl)
+  const stampede = await coldStampede(emulator, make, 1000)
+  await emulator.control.reset()
+  const warmClient = make()
+  const warm = await warmCallsPerSecond(() => warmClient.config(), WARM_MS).catch(
+    (error: unknown) => `failed: ${(error as Error).message}`,
+  )
+  const recovery = await tokenRecovery(emulator, make, 100)
+  side.push({ name: warmClient.name, stampede, warm, recovery, notes: warmClient.notes })
+}
+
+// 1. and 4. The Express route under HTTP load; each server in its own process, autocannon in this one.
+log('1. HTTP load: @wxkit/express route vs bare Express')
+await emulator.control.reset()
+const wxkitServer = await startRouteServer('wxkit', emulator.apiBaseUrl)
+const bareServer = await startRouteServer('bare', emulator.apiBaseUrl)
+const wxkitUrl = wxkitServer.url + ROUTE
+const bareUrl = bareServer.url + ROUTE
+await load(wxkitUrl, 10, 1) // warm-up: token, ticket, JIT
+await load(bareUrl, 10, 1)
+const routeWxkit: LoadResult[] = []
+const routeBare: LoadResult[] = []
+for (let round = 0; round < ROUNDS; round++) {
+  routeWxkit.push(await load(wxkitUrl, ROUTE_CONNECTIONS, ROUTE_SECONDS))
+  routeBare.push(await load(bareUrl, ROUTE_CONNECTIONS, ROUTE_SECONDS))
+}
+log('4. HTTP load: cost growth at 1, 10, 100, 500 connections')
+const curve: BenchReport['curve'] = []
+for (const connections of LEVELS) {
+  curve.push({
+    connections,
+    wxkit: await load(wxkitUrl, connections, CURVE_SECONDS),
+    bare: await load(bareUrl, connections, CURVE_SECONDS),
+  })
+}
+await wxkitServer.stop()
+await bareServer.stop()
+await emulator.close()
+
+const report: BenchReport = {
+  quick: QUICK,
+  route: {
+    connections: ROUTE_CONNECTIONS,
+    wxkit: median(routeWxkit.map((r) => r.requestsPerSecond)),
+    bare: median(routeBare.map((r) => r.requestsPerSecond)),
+    failures: [...routeWxkit, ...routeBare].reduce((n, r) => n + r.errors + r.non2xx, 0),
+  },
+  warm: { memory: median(warmMemory), redis: median(warmRedis) },
+  single,
+  cluster,
+  curve,
+  side,
+}
+const markdown = renderReport(report)
+const results = new URL('../results/', import.meta.url)
+await mkdir(results, { recursive: true })
+await writeFile(new URL('latest.md', results), markdown)
+await writeFile(new URL('cost-growth.svg', results), costGrowthSvg(curve))
+console.log(markdown)
+log('done: wrote bench/results/latest.md and bench/results/cost-growth.svg')
+// Some competitors leave timers behind (wechat-jssdk resets a refresh counter on an interval).
+process.exit(0)
