@@ -68,6 +68,7 @@ async function sign(): Promise<void> {
         emulated
           ? 'bridge.js from the embedded emulator did not run, so this browser looks like a normal browser. Restart the demo and reload.'
           : 'The JS-SDK only works inside the WeChat app: send this link to a chat and open it there.',
+        '',
       )
       break
   }

@@ -10,14 +10,15 @@ const ICONS: Record<WxStatus, string> = {
   'not-wechat': '<i class="weui-icon-info" aria-hidden="true"></i>',
 }
 
-/** Shows `status` with a title and a detail line, and the URL that was (or is being) signed. */
+/** Shows `status` with a title and a detail line, and the URL that was (or is being) signed ('' hides it). */
 export function showStatus(status: WxStatus, title: string, detail: string, signedUrl?: string): void {
   const box = byTestId('status')
   box.dataset.wxStatus = status
   element('.demo-status__icon', box).innerHTML = ICONS[status]
   element('.demo-status__title', box).textContent = title
   element('.demo-status__detail', box).textContent = detail
-  if (signedUrl !== undefined) byTestId('signed-url').textContent = `Signed URL: ${signedUrl}`
+  if (signedUrl !== undefined)
+    byTestId('signed-url').textContent = signedUrl === '' ? '' : `Signed URL: ${signedUrl}`
   document.dispatchEvent(new CustomEvent('wx-status', { detail: status }))
 }
 

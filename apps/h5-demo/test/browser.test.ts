@@ -60,9 +60,9 @@ async function settledStatus(page: Page): Promise<string | null> {
   return status.getAttribute('data-wx-status')
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
+async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true })
-  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true })
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage })
 }
 
 describe.skipIf(SKIP)(
@@ -114,6 +114,7 @@ describe.skipIf(SKIP)(
       await page.getByTestId('api-chooseImage').click()
       await expect.poll(() => page.getByTestId('result-chooseImage').textContent()).toMatch(/^Chose 1 image/)
       await screenshot(page, 'ready')
+      await screenshot(page, 'ready-phone-screen', false)
     })
 
     it('reaches "ready" for a URL whose query holds Chinese and percent-encoded characters', async () => {
@@ -185,6 +186,30 @@ describe.skipIf(SKIP)(
       expect(await page.locator('.demo-status__detail').textContent()).toContain('invalid signature')
       expect(await page.getByTestId('api-getLocation').isDisabled()).toBe(true)
       await screenshot(page, 'error-invalid-signature')
+    })
+
+    it('shows the error state when a re-signed URL fails verification after pushState', async () => {
+      await page.goto(`${origin}/`)
+      expect(await settledStatus(page)).toBe('ready')
+      // jweixin runs wx.ready at once after a second wx.config; only wx.error tells the truth.
+      await page.route('**/wechat/jssdk/config?**', async (route) => {
+        const response = await route.fetch()
+        const config = (await response.json()) as { nonceStr: string }
+        await route.fulfill({ response, json: { ...config, nonceStr: `${config.nonceStr}x` } })
+      })
+      await page.locator('a[href^="/news/1"]').click()
+      await expect
+        .poll(() => page.getByTestId('status').getAttribute('data-wx-status'), { timeout: 10_000 })
+        .toBe('error')
+      expect(await page.locator('.demo-status__detail').textContent()).toContain('invalid signature')
+      expect(await page.getByTestId('api-getLocation').isDisabled()).toBe(true)
+    })
+
+    it('says so when the emulator bridge did not load, instead of waiting forever', async () => {
+      await page.route('**/__wxkit/bridge.js', (route) => route.abort())
+      await page.goto(`${origin}/`)
+      expect(await settledStatus(page)).toBe('not-wechat')
+      expect(await page.locator('.demo-status__title').textContent()).toBe('The emulator bridge did not load')
     })
 
     it('signs in through WeChat OAuth, shows the user, and signs out', async () => {
@@ -266,6 +291,7 @@ describe.skipIf(SKIP)(
       expect(await settledStatus(page)).toBe('not-wechat')
       expect(await page.locator('.demo-status__title').textContent()).toBe('Open this page in WeChat')
       expect(await page.getByTestId('mode-banner').isVisible()).toBe(false)
+      expect(await page.getByTestId('signed-url').textContent()).toBe('')
       await screenshot(page, 'not-wechat')
       await context.close()
     })
