@@ -13,6 +13,13 @@ try {
 const demo = await startDemo({
   config,
   assets: process.env.NODE_ENV === 'production' ? 'dist' : 'vite',
+}).catch((error: unknown) => {
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`h5-demo: port ${config.port} is in use; set PORT to another port (0 picks a free one)`)
+  } else {
+    console.error('h5-demo: could not start:', error instanceof Error ? error.message : error)
+  }
+  process.exit(1)
 })
 console.log(`\n  wxkit H5 demo: open ${demo.url}\n`)
 for (const note of demo.notes) console.log(`  ${note}`)

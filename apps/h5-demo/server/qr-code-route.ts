@@ -1,4 +1,4 @@
-import type { QrCodeRequest } from '@wxkit/core'
+import { isWechatError, isWechatTimeoutError, isWechatValidationError, type QrCodeRequest } from '@wxkit/core'
 import type { Request, Response } from 'express'
 import '@wxkit/express'
 
@@ -57,22 +57,20 @@ function sendError(res: Response, status: number, code: string, message: string)
 
 /**
  * Maps what `getQrCode` threw onto the middleware's error codes. Only the error's kind, errcode and errmsg
- * are used: WeChat's errmsg carries no secret, and nothing else of the error reaches the response.
+ * are used: @wxkit/core's errors carry no secret, and nothing else of the error reaches the response.
  */
 function sendUpstreamError(res: Response, error: unknown): void {
-  const name = error instanceof Error ? error.name : ''
-  if (name === 'WechatValidationError') {
-    sendError(res, 400, 'invalid_request', (error as Error).message)
-  } else if (name === 'WechatError') {
-    const { errcode, errmsg } = error as { errcode?: number; errmsg?: string }
-    const status = errcode === 45009 || errcode === 45011 ? 429 : 502
+  if (isWechatValidationError(error)) {
+    sendError(res, 400, 'invalid_request', error.message)
+  } else if (isWechatError(error)) {
+    const limited = error.errcode === 45009 || error.errcode === 45011
     sendError(
       res,
-      status,
-      status === 429 ? 'rate_limited' : 'upstream_error',
-      `WeChat answered ${errcode}: ${errmsg}`,
+      limited ? 429 : 502,
+      limited ? 'rate_limited' : 'upstream_error',
+      `WeChat answered ${error.errcode}: ${error.errmsg}`,
     )
-  } else if (name === 'WechatTimeoutError') {
+  } else if (isWechatTimeoutError(error)) {
     sendError(res, 504, 'upstream_timeout', 'WeChat did not answer in time')
   } else {
     sendError(res, 502, 'upstream_error', 'WeChat could not be reached')
