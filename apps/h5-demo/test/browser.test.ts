@@ -1,43 +1,18 @@
-import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_APP, type RunningEmulator, startEmulator } from '@wxkit/emulator'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { launchChromium, skipWithoutChromium } from '../../../test-support/chromium.js'
 import { readDemoConfig } from '../server/config.js'
 import { type RunningDemo, startDemo } from '../server/start-demo.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const HAVE_CHROMIUM = existsSync(CHROMIUM)
-// Under CI the browser tests must run: a missing Chromium fails them there instead of skipping.
-const SKIP = !HAVE_CHROMIUM && process.env.CI !== 'true'
+const SKIP = skipWithoutChromium('h5-demo browser tests')
 const ARTIFACTS = process.env.WXKIT_ARTIFACTS_DIR ?? fileURLToPath(new URL('../artifacts/', import.meta.url))
 const ANDROID_PHONE =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36'
 const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148'
-
-if (SKIP) {
-  console.warn(
-    `h5-demo browser tests skipped: no Chromium at ${CHROMIUM}. Install it with: apt-get install -y chromium`,
-  )
-}
-
-async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-}
 
 async function phone(browser: Browser, userAgent = ANDROID_PHONE): Promise<BrowserContext> {
   const context = await browser.newContext({
@@ -78,7 +53,7 @@ describe.skipIf(SKIP)(
     beforeAll(async () => {
       demo = await startDemo({ config: readDemoConfig({ PORT: '0' }), assets: 'vite', host: '127.0.0.1' })
       origin = new URL(demo.url).origin
-      browser = await launch()
+      browser = await launchChromium()
     }, 60_000)
     afterAll(async () => {
       await browser?.close()
@@ -276,7 +251,7 @@ describe.skipIf(SKIP)(
         WECHAT_OAUTH_BASE_URL: wechat.oauthBaseUrl,
       })
       demo = await startDemo({ config, assets: 'vite', host: '127.0.0.1' })
-      browser = await launch()
+      browser = await launchChromium()
     }, 60_000)
     afterAll(async () => {
       await browser?.close()

@@ -1,19 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, skipWithoutChromium } from '../../../test-support/chromium.js'
 import { jsApiSignature } from '../src/bridge/jsapi-signature.js'
 import { DEFAULT_APP, startEmulator } from '../src/index.js'
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const skip = !existsSync(chromiumPath) && process.env.CI !== 'true'
-if (skip) {
-  console.warn(
-    `bridge browser tests skipped: no Chromium at ${chromiumPath} (install it: apt-get install -y chromium)`,
-  )
-}
+const skip = skipWithoutChromium('Bridge browser tests')
 
 /** The real jweixin, as npm ships it (CommonJS: the page wraps it in a `module` object). */
 const jweixinSource = readFileSync(createRequire(import.meta.url).resolve('weixin-js-sdk'), 'utf8')
@@ -129,19 +124,7 @@ describe.skipIf(skip)('bridge.js with the real jweixin in Chromium', () => {
     emulator = await startEmulator({ port: 0, host: '127.0.0.1' })
     appServer = await startAppServer(emulator.url)
     appOrigin = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
     ticket = await fetchTicket(emulator)
   })
 

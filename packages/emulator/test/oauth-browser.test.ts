@@ -1,17 +1,11 @@
-import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, skipWithoutChromium } from '../../../test-support/chromium.js'
 import { DEFAULT_APP, type RunningEmulator, startEmulator } from '../src/index.js'
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const skip = !existsSync(chromiumPath) && process.env.CI !== 'true'
-if (skip) {
-  console.warn(
-    `OAuth consent browser tests skipped: no Chromium at ${chromiumPath} (apt-get install -y chromium)`,
-  )
-}
+const skip = skipWithoutChromium('OAuth consent browser tests')
 
 describe.skipIf(skip)('the OAuth consent page in Chromium', () => {
   let browser: Browser
@@ -27,19 +21,7 @@ describe.skipIf(skip)('the OAuth consent page in Chromium', () => {
     })
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
     callback = `http://127.0.0.1:${(app.address() as AddressInfo).port}/auth/callback`
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   })
 
   afterAll(async () => {
