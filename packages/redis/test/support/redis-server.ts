@@ -38,7 +38,14 @@ export async function startRedisServer(): Promise<RedisServer> {
       { stdio: 'ignore' },
     )
     child = proc
+    let spawnError: Error | undefined
+    proc.once('error', (error) => {
+      spawnError = error
+    })
     for (let attempt = 0; attempt < 200; attempt++) {
+      if (spawnError) {
+        throw new Error(`cannot start redis-server (apt-get install -y redis-server): ${spawnError.message}`)
+      }
       if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`)
       if (await answersPing(port)) return
       await sleep(25)
