@@ -4,6 +4,7 @@ import { createBridgeRoutes } from './bridge/routes.js'
 import type { EmulatorControl } from './control/emulator-control.js'
 import { createControlRoutes } from './control/http-control.js'
 import { WechatApiFailure } from './errors.js'
+import { limitBodySize } from './http/body-limit.js'
 import { wechatJson } from './http/wechat-json.js'
 import { createAvatarRoutes } from './routes/avatar.js'
 import { createCodeToSessionRoutes } from './routes/code-to-session.js'
@@ -33,8 +34,13 @@ export function createEmulatorApp({ state, control, autoApprove }: EmulatorAppOp
 
   app.onError((error, c) => {
     if (error instanceof WechatApiFailure) return wechatJson(c, error.toBody())
-    return c.text(`@wxkit/emulator internal error: ${error.message}`, 500)
+    // An emulator bug, not a WeChat answer. The message may quote the request (and so a secret), so the
+    // client gets a fixed text and the details go to the emulator's own stderr.
+    console.error('@wxkit/emulator internal error:', error)
+    return c.text('@wxkit/emulator internal error', 500)
   })
+
+  app.use('*', limitBodySize())
 
   app.use(
     '/__wxkit/*',

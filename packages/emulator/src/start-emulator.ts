@@ -72,9 +72,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const server = createServer(createNodeListener(app, state, closing.signal))
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
+    const fail = (error: NodeJS.ErrnoException) => reject(listenError(error, host, port))
+    server.once('error', fail)
     server.listen(port, host, () => {
-      server.off('error', reject)
+      server.off('error', fail)
       resolve()
     })
   })
@@ -97,6 +98,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return closed
     },
   }
+}
+
+/**
+ * A listen failure that says which address and why, in the package's words; `code` (e.g. `EADDRINUSE`)
+ * is kept so callers can still branch on it, and the original error is the `cause`.
+ */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const why =
+    error.code === 'EADDRINUSE'
+      ? 'the port is already in use (another emulator or server is listening there)'
+      : error.code === 'EACCES'
+        ? 'permission denied'
+        : error.message
+  const wrapped: NodeJS.ErrnoException = new Error(
+    `@wxkit/emulator: cannot listen on ${host}:${port}: ${why}`,
+    {
+      cause: error,
+    },
+  )
+  if (error.code !== undefined) wrapped.code = error.code
+  return wrapped
 }
 
 function urlHost(host: string): string {

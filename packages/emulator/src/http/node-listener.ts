@@ -5,6 +5,7 @@ import type { Hono } from 'hono'
 import { wechatErrorBody } from '../errors.js'
 import type { EmulatorFault } from '../faults.js'
 import type { EmulatorState } from '../state/emulator-state.js'
+import { nginxErrorPage } from './nginx-page.js'
 import { WECHAT_JSON_TYPE } from './wechat-json.js'
 
 const CONTROL_PREFIX = '/__wxkit/'
@@ -51,17 +52,10 @@ async function playFault(
     case 'reset':
       req.socket.destroy()
       return false
-    case 'http': {
-      const reason = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' }[
-        fault.status
-      ]
+    case 'http':
       res.writeHead(fault.status, { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' })
-      res.end(
-        `<html>\r\n<head><title>${fault.status} ${reason}</title></head>\r\n<body>\r\n` +
-          `<center><h1>${fault.status} ${reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
-      )
+      res.end(nginxErrorPage(fault.status))
       return false
-    }
     case 'malformed-json':
       res.writeHead(200, { 'Content-Type': WECHAT_JSON_TYPE, Connection: 'close' })
       res.end('{"errcode":0,"errmsg":"ok","access_tok')

@@ -42,7 +42,8 @@ export function createOAuthAuthorizeRoutes(state: EmulatorState, autoApprove: bo
   )
 
   app.post('/connect/oauth2/authorize/confirm', async (c) => {
-    const form = await c.req.parseBody()
+    // A body that is not a form reads as an empty one, which the authorize checks then refuse (10012).
+    const form = await c.req.parseBody().catch(() => ({}))
     const fields = Object.fromEntries(
       Object.entries(form).map(([key, value]) => [key, typeof value === 'string' ? value : '']),
     )
