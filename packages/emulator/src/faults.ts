@@ -33,6 +33,12 @@ export function validateFault(options: InjectFaultOptions): Required<InjectFault
   if (typeof path !== 'string' || !path.startsWith('/')) {
     throw new TypeError('@wxkit/emulator: injectFault needs a path starting with "/"')
   }
+  if (/[?#]/.test(path)) {
+    throw new TypeError('@wxkit/emulator: injectFault path is the URL path only, without "?query" or "#"')
+  }
+  if (path.startsWith('/__wxkit/')) {
+    throw new TypeError('@wxkit/emulator: injectFault cannot fail the emulator’s own /__wxkit/ paths')
+  }
   if (!Number.isInteger(times) || times < 1) {
     throw new TypeError('@wxkit/emulator: injectFault times must be a positive integer')
   }

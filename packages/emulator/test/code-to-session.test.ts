@@ -100,3 +100,13 @@ describe('GET /sns/jscode2session', () => {
     expect((await getJson(sessionUrl(e.apiBaseUrl, code))).openid).toBeTypeOf('string')
   })
 })
+
+describe('codes across apps', () => {
+  it('answers another app 40029 for a code, used or not, never 40163', async () => {
+    const e = await emulator({ apps: [DEFAULT_APP, OTHER_APP] })
+    const code = await e.control.mintCode({ kind: 'login' })
+    expect((await getJson(sessionUrl(e.apiBaseUrl, code))).openid).toBeTypeOf('string')
+    expect((await getJson(sessionUrl(e.apiBaseUrl, code, OTHER_APP))).errcode).toBe(40029)
+    expect((await getJson(sessionUrl(e.apiBaseUrl, code))).errcode).toBe(40163)
+  })
+})

@@ -25,6 +25,23 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
       if (kind !== 'login' && kind !== 'phone' && kind !== 'oauth') {
         throw new TypeError('@wxkit/emulator: mintCode kind must be "login", "phone" or "oauth"')
       }
+      for (const [name, value] of Object.entries({ appId: options.appId, openid, unionid })) {
+        if (value !== undefined && (typeof value !== 'string' || value === '')) {
+          throw new TypeError(`@wxkit/emulator: mintCode ${name} must be a non-empty string`)
+        }
+      }
+      if (kind !== 'phone' && (phoneNumber !== undefined || countryCode !== undefined)) {
+        throw new TypeError('@wxkit/emulator: mintCode phoneNumber and countryCode apply to phone codes only')
+      }
+      if (phoneNumber !== undefined && (typeof phoneNumber !== 'string' || !/^\d{1,20}$/.test(phoneNumber))) {
+        throw new TypeError('@wxkit/emulator: mintCode phoneNumber must be a string of 1 to 20 digits')
+      }
+      if (countryCode !== undefined && (typeof countryCode !== 'string' || !/^\d{1,4}$/.test(countryCode))) {
+        throw new TypeError('@wxkit/emulator: mintCode countryCode must be a string of 1 to 4 digits')
+      }
+      if (scope !== undefined && kind !== 'oauth') {
+        throw new TypeError('@wxkit/emulator: mintCode scope applies to oauth codes only')
+      }
       if (scope !== undefined && scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') {
         throw new TypeError('@wxkit/emulator: mintCode scope must be "snsapi_base" or "snsapi_userinfo"')
       }
@@ -102,7 +119,7 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
     },
 
     async revokeTokens(options) {
-      state.tokens.revoke(options?.appId)
+      state.tokens.revoke(options?.appId === undefined ? undefined : appIdOrFirst(options.appId))
     },
   }
 }

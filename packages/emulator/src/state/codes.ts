@@ -43,15 +43,16 @@ export class CodeStore {
   }
 
   /**
-   * Use `code` as a `kind` code for `appId`. A code of another kind counts as unknown. A used code stays
-   * used; a refused code is not consumed.
+   * Use `code` as a `kind` code for `appId`. A code of another kind counts as unknown, and another app's
+   * code is refused as such whether or not it was used (another app learns nothing about it). A used code
+   * stays used; a refused code is not consumed.
    */
   consume(code: string, kind: CodeKind, appId: string, now: number): CodeRecord | CodeRefusal {
     const record = this.#codes.get(code)
     if (!record || record.kind !== kind) return 'unknown'
+    if (record.appId !== appId) return 'other-app'
     if (record.usedAt !== undefined) return 'used'
     if (now >= record.expiresAt) return 'expired'
-    if (record.appId !== appId) return 'other-app'
     record.usedAt = now
     return record
   }

@@ -94,10 +94,31 @@ export class SubscriptionBook {
         )
       }
     }
+    if (new Set(keys).size !== keys.length) {
+      throw new TypeError('@wxkit/emulator: registerTemplate keys must not repeat')
+    }
+    if (enums === null || typeof enums !== 'object' || Array.isArray(enums)) {
+      throw new TypeError('@wxkit/emulator: registerTemplate enums must be an object of string arrays')
+    }
+    for (const [key, values] of Object.entries(enums)) {
+      if (!keys.includes(key) || templateKeyType(key) !== 'enum') {
+        throw new TypeError(
+          `@wxkit/emulator: registerTemplate enums.${key} names no enum key of the template`,
+        )
+      }
+      if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string')) {
+        throw new TypeError(`@wxkit/emulator: registerTemplate enums.${key} must be a non-empty string array`)
+      }
+    }
+    for (const key of keys) {
+      if (templateKeyType(key) === 'enum' && !Object.hasOwn(enums, key)) {
+        throw new TypeError(`@wxkit/emulator: registerTemplate needs enums.${key}, the values ${key} allows`)
+      }
+    }
     this.#templates.set(templateId, {
       templateId,
       keys: [...keys],
-      enums: { ...enums },
+      enums: Object.fromEntries(Object.entries(enums).map(([key, values]) => [key, [...values]])),
       ...(appId ? { appId } : {}),
     })
   }
