@@ -81,6 +81,22 @@ export const ErrCode = {
   UserUnauthorized: 50001,
   /** User limited. */
   UserLimited: 50002,
+  /** The quota-clearing allowance of the month (10 clears) is used up. */
+  QuotaClearLimitReached: 48006,
+  /** rid lookup: no such rid. */
+  RidNotFound: 76001,
+  /** rid lookup: the rid is empty or malformed. */
+  RidInvalid: 76002,
+  /** rid lookup: the rid belongs to another account. */
+  RidOtherAccount: 76003,
+  /** rid lookup: the rid expired (rids are kept 7 days). */
+  RidExpired: 76004,
+  /** Quota API: invalid `cgi_path`. */
+  InvalidCgiPath: 76021,
+  /** Quota API: the token is not valid for that `cgi_path`. */
+  CgiPathNotAllowed: 76022,
+  /** The reserved `scancode_time` field was sent (QR code). */
+  ScancodeTimeNotAllowed: 85096,
   /** Awaiting admin confirmation of a risky call. */
   AwaitingConfirmation: 89501,
   /** The call needs admin confirmation (risk control). */

@@ -174,6 +174,59 @@ describe('token and ticket caching', () => {
     expect(warnings).toEqual([expect.stringMatching(/force_refresh budget exhausted/)])
   })
 
+  test('the daily force-refresh limit (20, counted in the shared cache) is respected', async () => {
+    const emu = await emulator()
+    const cache = new Keyv()
+    const warnings: string[] = []
+    const wechat = client(emu, { cache, logger: { warn: (m) => warnings.push(m) } })
+    await wechat.getAccessToken()
+    // Another instance already spent today's 20 (China day, as WeChat counts), the last one long ago.
+    const day = Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000)
+    await cache.set(`wxkit:${DEFAULT_APP.appId}:force_refresh_budget`, { day, count: 20, lastAt: 0 })
+    await emu.control.injectFault({ path: PHONE, times: 2, fault: { kind: 'errcode', errcode: 40001 } })
+    const error = await rejection(
+      wechat.getUserPhoneNumber(await emu.control.mintCode({ kind: 'phone', phoneNumber: '1' })),
+    )
+    expect(isWechatError(error) && error.errcode).toBe(40001)
+    // One normal-mode call for the cold start and one after the 40001, no force refresh.
+    expect(await calls(emu, STABLE)).toBe(2)
+    expect(warnings).toEqual([expect.stringMatching(/force_refresh budget exhausted/)])
+  })
+
+  test('a 40001 from the token endpoint itself (wrong AppSecret) is never retried or refreshed', async () => {
+    const emu = await emulator()
+    const wechat = client(emu)
+    await emu.control.injectFault({ path: STABLE, fault: { kind: 'errcode', errcode: 40001 } })
+    const code = await emu.control.mintCode({ kind: 'phone', phoneNumber: '1' })
+    const error = await rejection(wechat.getUserPhoneNumber(code))
+    expect(error).toMatchObject({ name: 'WechatError', errcode: 40001, endpoint: STABLE })
+    expect(await calls(emu, STABLE)).toBe(1)
+    expect(await calls(emu, PHONE)).toBe(0)
+  })
+
+  test('onError reports a token quota error (45009) so operators can alert on it', async () => {
+    const emu = await emulator()
+    const seen: unknown[] = []
+    const wechat = client(emu, { hooks: { onError: [(event) => seen.push(event)] } })
+    await emu.control.injectFault({ path: STABLE, fault: { kind: 'errcode', errcode: 45009 } })
+    const error = await rejection(wechat.getJsSdkConfig('https://example.com/'))
+    expect(seen).toEqual([{ endpoint: STABLE, error }])
+    expect(error).toMatchObject({ errcode: 45009 })
+  })
+
+  test('a caller that aborts while waiting for a shared token fetch leaves, the others still get it', async () => {
+    const emu = await emulator()
+    const wechat = client(emu)
+    await emu.control.injectFault({ path: STABLE, fault: { kind: 'delay', ms: 300 } })
+    const controller = new AbortController()
+    const patient = wechat.getAccessToken()
+    const impatient = wechat.getAccessToken({ signal: controller.signal })
+    controller.abort(new Error('gave up'))
+    expect(await rejection(impatient)).toMatchObject({ message: 'gave up' })
+    expect(await patient).toMatch(/^\d+_/)
+    expect(await calls(emu, STABLE)).toBe(1)
+  })
+
   test('retryable: false surfaces a 40001 without refreshing', async () => {
     const emu = await emulator()
     const wechat = client(emu)
