@@ -22,16 +22,18 @@ import { SessionManager } from './session/session-manager.js'
  * | route | answer |
  * |---|---|
  * | `GET /jssdk/config?url=` | `{ appId, timestamp, nonceStr, signature, jsApiList? }` |
- * | `POST /mini/login` `{ code }` | `{ openid, unionid? }` + session |
+ * | `POST /mini/login` `{ code }` | `{ openid, unionid?, sessionToken }` + session |
  * | `POST /mini/phone` `{ code }` | `{ phoneNumber, purePhoneNumber, countryCode }` |
  * | `GET /oauth/login?returnTo=&scope=` | 302 to WeChat |
  * | `GET /oauth/callback?code&state` | session + 302 to `returnTo` |
  * | `GET /me` | the identity or 401 |
  * | `POST /logout` | `{ ok: true }` |
  *
- * Errors are `{ error: { code, message } }` with stable codes. Options are validated at once: a bad option
- * throws a `TypeError` naming `@wxkit/express` and the option. The routes read their own JSON bodies, so
- * the app needs no body parser. Mounting the middleware twice is harmless.
+ * A session is a signed cookie, or for Mini Programs (no cookie jar) the same signed id sent back as
+ * `Authorization: Bearer <sessionToken>`. Errors are `{ error: { code, message } }` with stable codes.
+ * Options are validated at once: a bad option throws a `TypeError` naming `@wxkit/express` and the option.
+ * The routes read their own JSON bodies, so the app needs no body parser. Mounting the middleware twice is
+ * harmless.
  *
  * @example
  * ```ts
@@ -81,7 +83,12 @@ function routeTable(options: ResolvedOptions): Map<string, RouteHandler> {
   const routes = new Map<string, RouteHandler>()
   const add = (method: string, path: string, handler: RouteHandler) =>
     routes.set(`${method} ${options.prefix}${path}`, handler)
-  if (options.jssdk) add('GET', '/jssdk/config', jssdkConfigRoute)
+  // HEAD is answered like GET (as Express does) on the read-only routes; the OAuth routes change state, so a
+  // link checker's HEAD falls through to the app instead of creating or redeeming a login.
+  if (options.jssdk) {
+    add('GET', '/jssdk/config', jssdkConfigRoute)
+    add('HEAD', '/jssdk/config', jssdkConfigRoute)
+  }
   if (options.miniProgram) {
     add('POST', '/mini/login', miniLoginRoute)
     add('POST', '/mini/phone', miniPhoneRoute)
@@ -91,6 +98,7 @@ function routeTable(options: ResolvedOptions): Map<string, RouteHandler> {
     add('GET', '/oauth/callback', oauthCallbackRoute)
   }
   add('GET', '/me', meRoute)
+  add('HEAD', '/me', meRoute)
   add('POST', '/logout', logoutRoute)
   return routes
 }

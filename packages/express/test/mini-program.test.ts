@@ -34,12 +34,14 @@ describe.each(EXPRESS_VERSIONS)('Mini Program routes on $name', (version) => {
     return app.request('/wechat/mini/login', { method: 'POST', json: { code }, jar })
   }
 
-  it('logs in with a wx.login code, answers openid and unionid, and starts a session', async () => {
+  it('logs in with a wx.login code, answers openid, unionid and the session token, and starts a session', async () => {
     const jar = new CookieJar()
     const response = await signIn(jar, 'o_alice', 'u_alice')
     expect(response.status).toBe(200)
     expect(response.headers.get('cache-control')).toBe('no-store')
-    expect(await json(response)).toEqual({ openid: 'o_alice', unionid: 'u_alice' })
+    const body = await json(response)
+    expect(body).toEqual({ openid: 'o_alice', unionid: 'u_alice', sessionToken: expect.any(String) })
+    expect(body.sessionToken).toBe(decodeURIComponent(jar.get('wxkit.sid') as string))
 
     const me = await app.request('/wechat/me', { jar })
     expect(me.status).toBe(200)
@@ -53,7 +55,7 @@ describe.each(EXPRESS_VERSIONS)('Mini Program routes on $name', (version) => {
 
   it('answers without unionid when WeChat sends none', async () => {
     const response = await signIn(new CookieJar(), 'o_bob')
-    expect(await json(response)).toEqual({ openid: 'o_bob' })
+    expect(await json(response)).toEqual({ openid: 'o_bob', sessionToken: expect.any(String) })
   })
 
   it('keeps session_key in the session store and out of the response', async () => {
@@ -141,13 +143,13 @@ describe.each(EXPRESS_VERSIONS)('Mini Program routes on $name', (version) => {
   })
 
   it.each([
-    ['a quota errcode (45009)', { kind: 'errcode', errcode: 45009 } as const, 429, 'rate_limited'],
-    ['an HTTP 502 from WeChat', { kind: 'http', status: 502 } as const, 502, 'upstream_error'],
-    ['a malformed JSON answer', { kind: 'malformed-json' } as const, 502, 'upstream_error'],
-    ['a reset connection', { kind: 'reset' } as const, 502, 'upstream_error'],
-    ['system busy (-1)', { kind: 'errcode', errcode: -1 } as const, 502, 'upstream_error'],
-    ['a slow answer', { kind: 'delay', ms: 2000 } as const, 504, 'upstream_timeout'],
-  ])('maps %s on login to %i %s', async (_label, fault, status, code) => {
+    ['a quota errcode (45009)', 429, 'rate_limited', { kind: 'errcode', errcode: 45009 } as const],
+    ['an HTTP 502 from WeChat', 502, 'upstream_error', { kind: 'http', status: 502 } as const],
+    ['a malformed JSON answer', 502, 'upstream_error', { kind: 'malformed-json' } as const],
+    ['a reset connection', 502, 'upstream_error', { kind: 'reset' } as const],
+    ['system busy (-1)', 502, 'upstream_error', { kind: 'errcode', errcode: -1 } as const],
+    ['a slow answer', 504, 'upstream_timeout', { kind: 'delay', ms: 2000 } as const],
+  ])('maps %s on login to %i %s', async (_label, status, code, fault) => {
     await emulator.control.injectFault({ path: '/sns/jscode2session', times: 3, fault })
     const loginCode = await emulator.control.mintCode({ kind: 'login' })
     const response = await app.request('/wechat/mini/login', { method: 'POST', json: { code: loginCode } })
@@ -325,7 +327,7 @@ describe.each(EXPRESS_VERSIONS)('Mini Program routes on $name', (version) => {
     const code = await emulator.control.mintCode({ kind: 'login', openid: 'o_parsed' })
     const response = await app.request('/wechat/mini/login', { method: 'POST', json: { code } })
     expect(response.status).toBe(200)
-    expect(await json(response)).toEqual({ openid: 'o_parsed' })
+    expect(await json(response)).toEqual({ openid: 'o_parsed', sessionToken: expect.any(String) })
   })
 
   it('answers 500 internal_error and starts no session when onLogin throws', async () => {

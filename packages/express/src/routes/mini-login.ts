@@ -6,8 +6,10 @@ import type { RouteHandler } from './route-context.js'
 import { signIn } from './sign-in.js'
 
 /**
- * `POST {prefix}/mini/login` `{ code }` (the `wx.login` code) → `{ openid, unionid? }` and a session.
- * The `session_key` is kept in the session store only.
+ * `POST {prefix}/mini/login` `{ code }` (the `wx.login` code) → `{ openid, unionid?, sessionToken }` and a
+ * session. `wx.request` keeps no cookies, so the Mini Program sends `sessionToken` back as
+ * `Authorization: Bearer <sessionToken>`; it is the signed session id and nothing else. The `session_key`
+ * is kept in the session store only.
  */
 export const miniLoginRoute: RouteHandler = async (context, req, res) => {
   const body = await readJsonBody(req, context.options.bodyLimit)
@@ -15,6 +17,11 @@ export const miniLoginRoute: RouteHandler = async (context, req, res) => {
   const session = await context.options.client.jsCode2Session(code)
   const user: WechatUser = { openid: session.openid, source: 'mini' }
   if (session.unionid) user.unionid = session.unionid
-  if (!(await signIn(context, req, res, user, session.session_key))) return
-  sendJson(res, 200, { openid: user.openid, ...(user.unionid ? { unionid: user.unionid } : {}) })
+  const sessionToken = await signIn(context, req, res, user, session.session_key)
+  if (sessionToken === undefined) return
+  sendJson(res, 200, {
+    openid: user.openid,
+    ...(user.unionid ? { unionid: user.unionid } : {}),
+    sessionToken,
+  })
 }

@@ -27,7 +27,7 @@ export const oauthCallbackRoute: RouteHandler = async (context, req, res) => {
     sendRedirect(res, returnTo)
     return
   }
-  if (!(await signIn(context, req, res, result.user))) return
+  if ((await signIn(context, req, res, result.user)) === undefined) return
   sendRedirect(res, returnTo)
 }
 

@@ -4,7 +4,8 @@ import type { RouteContext } from './route-context.js'
 
 /**
  * Finishes a login WeChat confirmed: sets `req.wechatUser`, runs `onLogin`, then starts a fresh session.
- * Resolves to `false` when `onLogin` answered the request itself (the route must not answer again).
+ * Resolves to the session token (the signed session id), or `undefined` when `onLogin` answered the request
+ * itself (the route must not answer again).
  */
 export async function signIn(
   context: RouteContext,
@@ -12,12 +13,11 @@ export async function signIn(
   res: Response,
   user: WechatUser,
   sessionKey?: string,
-): Promise<boolean> {
+): Promise<string | undefined> {
   req.wechatUser = user
   await context.options.onLogin?.(user, req, res)
-  if (res.headersSent) return false
-  await context.sessions.start(req, res, user, sessionKey)
-  return true
+  if (res.headersSent) return undefined
+  return context.sessions.start(req, res, user, sessionKey)
 }
 
 /** The identity as routes answer it: only the documented fields, nothing from the session record. */

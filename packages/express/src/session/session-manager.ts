@@ -17,10 +17,18 @@ export interface SessionRecord {
 
 const KEY_PREFIX = 'wxkit:express:session:'
 const SESSION_ID_BYTES = 32
+const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/
+/** A signed id is 43 + 1 + 43 characters; anything much longer is not ours. */
+const MAX_TOKEN_LENGTH = 256
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i
 
 /**
  * Sessions: a signed, HttpOnly, SameSite=Lax cookie holding only a random session id (256 bits); the record
  * lives in the Keyv store under a sha256 of the id, so a store dump yields no usable cookie.
+ *
+ * The same signed id is the session token: clients without a cookie jar (Mini Programs' `wx.request`) send
+ * it back as `Authorization: Bearer <token>`. A bearer token that does not verify is ignored (it may be the
+ * app's own), and the cookie is consulted instead.
  */
 export class SessionManager {
   readonly #store: Keyv
@@ -47,26 +55,42 @@ export class SessionManager {
    * Starts a fresh session for `user`: always a new id (no session fixation), the previous session of the
    * request is destroyed, and the cookie is set on `res`.
    */
-  async start(req: Request, res: Response, user: WechatUser, sessionKey?: string): Promise<void> {
+  async start(req: Request, res: Response, user: WechatUser, sessionKey?: string): Promise<string> {
     const previous = this.#sessionId(req)
     if (previous) await this.#store.delete(storeKey(previous))
     const id = randomBytes(SESSION_ID_BYTES).toString('base64url')
     const record: SessionRecord = { user, createdAt: Date.now(), ...(sessionKey ? { sessionKey } : {}) }
     await this.#store.set(storeKey(id), record, this.#ttl)
-    writeCookie(req, res, this.#cookieName, this.#signer.sign(id), this.#ttl)
+    const token = this.#signer.sign(id)
+    writeCookie(req, res, this.#cookieName, token, this.#ttl)
+    return token
   }
 
-  /** Ends the session of the request on the server (the record is deleted) and in the browser. */
+  /**
+   * Ends the session of the request on the server (the record is deleted) and clears the cookie when the
+   * request carried one (so a cross-site form, which SameSite=Lax sends without the cookie, clears nothing).
+   */
   async destroy(req: Request, res: Response): Promise<void> {
     const id = this.#sessionId(req)
     if (id) await this.#store.delete(storeKey(id))
-    writeCookie(req, res, this.#cookieName, '', 0)
+    if (readCookie(req, this.#cookieName) !== undefined) writeCookie(req, res, this.#cookieName, '', 0)
   }
 
   #sessionId(req: Request): string | undefined {
-    const id = this.#signer.unsign(readCookie(req, this.#cookieName))
-    return id && /^[A-Za-z0-9_-]{43}$/.test(id) ? id : undefined
+    return this.#verify(bearerToken(req)) ?? this.#verify(readCookie(req, this.#cookieName))
   }
+
+  #verify(token: string | undefined): string | undefined {
+    if (!token || token.length > MAX_TOKEN_LENGTH) return undefined
+    const id = this.#signer.unsign(token)
+    return id && SESSION_ID_PATTERN.test(id) ? id : undefined
+  }
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if any. */
+function bearerToken(req: Request): string | undefined {
+  const header = req.get('Authorization')
+  return header ? BEARER.exec(header)?.[1] : undefined
 }
 
 function storeKey(id: string): string {
