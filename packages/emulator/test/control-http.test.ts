@@ -69,4 +69,65 @@ describe('HTTP control API', () => {
     await connectEmulator(e.url).counters()
     expect((await e.control.counters()).calls).toEqual({})
   })
+
+  it.each([
+    [
+      { kind: 'http', status: 502 },
+      async (r: Response) => r.status === 502 && /<h1>502/.test(await r.text()),
+    ],
+    [{ kind: 'malformed-json' }, async (r: Response) => r.status === 200 && !isJson(await r.text())],
+    [{ kind: 'errcode', errcode: 45009 }, async (r: Response) => (await r.json()).errcode === 45009],
+    [{ kind: 'delay', ms: 50 }, async (r: Response) => typeof (await r.json()).access_token === 'string'],
+  ] as const)('queues the fault %j over HTTP, as in process', async (fault, check) => {
+    const e = await emulator()
+    const path = '/cgi-bin/token'
+    await connectEmulator(e.url).injectFault({ path, fault })
+    const query = `?grant_type=client_credential&appid=${DEFAULT_APP.appId}&secret=${DEFAULT_APP.appSecret}`
+    expect(await check(await fetch(`${e.url}${path}${query}`))).toBe(true)
+    expect((await fetch(`${e.url}${path}${query}`)).status).toBe(200)
+  })
+
+  it('queues a connection reset over HTTP', async () => {
+    const e = await emulator()
+    await connectEmulator(e.url).injectFault({ path: '/cgi-bin/token', fault: { kind: 'reset' } })
+    await expect(fetch(`${e.url}/cgi-bin/token`)).rejects.toThrow(TypeError)
+  })
+
+  it('accepts what the README’s curl lines send: form-typed bodies and no body at all', async () => {
+    const e = await emulator()
+    const form = { 'content-type': 'application/x-www-form-urlencoded' }
+    const minted = await fetch(`${e.url}/__wxkit/mintCode`, {
+      method: 'POST',
+      headers: form,
+      body: '{"kind":"login"}',
+    })
+    const code = (await minted.json()) as string
+    expect(code).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    const advanced = await fetch(`${e.url}/__wxkit/advanceClock`, {
+      method: 'POST',
+      headers: form,
+      body: '7200000',
+    })
+    expect(await advanced.json()).toBeNull()
+    const session = await fetch(
+      `${e.url}/sns/jscode2session?appid=${DEFAULT_APP.appId}&secret=${DEFAULT_APP.appSecret}` +
+        `&js_code=${code}&grant_type=authorization_code`,
+    )
+    expect(JSON.parse(await session.text()).errcode).toBe(40029)
+    const counters = await fetch(`${e.url}/__wxkit/counters`, { method: 'POST' })
+    expect(await counters.json()).toEqual({
+      calls: { '/sns/jscode2session': 1 },
+      tokensIssued: 0,
+      ticketsIssued: 0,
+    })
+  })
 })
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}

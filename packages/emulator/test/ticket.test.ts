@@ -76,3 +76,15 @@ describe('GET /cgi-bin/ticket/getticket', () => {
     expect(expired.errmsg).not.toContain(token)
   })
 })
+
+describe('GET /cgi-bin/ticket/getticket?type=wx_card', () => {
+  it('serves a card ticket separate from the jsapi ticket', async () => {
+    const e = await emulator()
+    const token = await classicToken(e)
+    const card = await getJson(`${e.apiBaseUrl}/cgi-bin/ticket/getticket?access_token=${token}&type=wx_card`)
+    const jsapi = await getJson(`${e.apiBaseUrl}/cgi-bin/ticket/getticket?access_token=${token}&type=jsapi`)
+    expect(card).toMatchObject({ errcode: 0, errmsg: 'ok', expires_in: 7200 })
+    expect(card.ticket).not.toBe(jsapi.ticket)
+    expect((await e.control.tickets()).map((t) => t.type).sort()).toEqual(['jsapi', 'wx_card'])
+  })
+})

@@ -218,3 +218,23 @@ describe('access_token checks', () => {
 function credentials() {
   return { grant_type: 'client_credential', appid: DEFAULT_APP.appId, secret: DEFAULT_APP.appSecret }
 }
+
+describe('GET /cgi-bin/token daily quota', () => {
+  it('mints 2000 tokens per app per Beijing day, then answers 45009 until the next day', async () => {
+    const e = await emulator()
+    const url = `${e.apiBaseUrl}/cgi-bin/token?grant_type=client_credential&appid=${DEFAULT_APP.appId}&secret=${DEFAULT_APP.appSecret}`
+    for (let batch = 0; batch < 40; batch++) {
+      const answers = await Promise.all(Array.from({ length: 50 }, () => getJson(url)))
+      expect(answers.every((answer) => typeof answer.access_token === 'string')).toBe(true)
+    }
+    const refused = await getJson(url)
+    expect(refused.errcode).toBe(45009)
+    expect(refused.errmsg).toMatch(RID)
+    expect((await e.control.counters()).tokensIssued).toBe(2000)
+    // FIXED_NOW is 08:00 in Beijing; the quota rolls over at Beijing midnight, 16 hours later.
+    await e.control.advanceClock(16 * 3600_000 - 1)
+    expect((await getJson(url)).errcode).toBe(45009)
+    await e.control.advanceClock(1)
+    expect((await getJson(url)).access_token).toBeTypeOf('string')
+  })
+})
