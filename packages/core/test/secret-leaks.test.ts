@@ -163,6 +163,22 @@ const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
       await proxy.close(true)
     }
   },
+  'an unreachable proxy on /cgi-bin/token (secret in the URL)': async (s) =>
+    s.make({ tokenMode: 'classic', proxy: `http://127.0.0.1:${await closedPort()}` }).getAccessToken(),
+  'an unreachable proxy on oauth2/access_token (secret and code in the URL)': async (s) => {
+    s.secrets.push('oauth-code-for-proxy')
+    return s.make({ proxy: `http://127.0.0.1:${await closedPort()}` }).snsOauth2('oauth-code-for-proxy')
+  },
+  "decryptData with another user's session_key": async (s) => {
+    const { session_key } = await s.wechat.jsCode2Session(
+      await s.emu.control.mintCode({ kind: 'login', openid: 'o1' }),
+    )
+    const encryptedData = Buffer.alloc(64, 7).toString('base64')
+    const iv = Buffer.alloc(16, 3).toString('base64')
+    s.secrets.push(session_key, encryptedData)
+    return Promise.resolve().then(() => s.wechat.decryptData(session_key, encryptedData, iv))
+  },
+  'a too-long code made of a secret': async (s) => s.wechat.jsCode2Session(DEFAULT_APP.appSecret.repeat(40)),
   'an invalid QR scene made of a secret': async (s) =>
     s.wechat.getQrCode({ scene: `${DEFAULT_APP.appSecret}%` }),
   'an invalid page URL made of a secret': async (s) =>
@@ -198,6 +214,141 @@ describe('no secret reaches an error, a hook or a log', () => {
     const run = scenarios[name] as (s: Scenario) => Promise<unknown>
     const error = await rejection(run(scenario))
     for (const { token } of await emu.control.tokens()) scenario.secrets.push(token)
+    expectNoSecrets(error, scenario.secrets)
+    const observed = inspect(seen, { depth: 10 }) + JSON.stringify(seen)
+    for (const secret of scenario.secrets)
+      expect(observed.includes(secret), `hook saw ${secret.slice(0, 6)}…`).toBe(false)
+  })
+})
+
+type Fault =
+  | { kind: 'reset' }
+  | { kind: 'http'; status: 502 }
+  | { kind: 'malformed-json' }
+  | { kind: 'delay'; ms: number }
+
+const FAULTS: Record<string, Fault> = {
+  'a reset connection': { kind: 'reset' },
+  'an HTTP 502 HTML page': { kind: 'http', status: 502 },
+  'a malformed JSON body': { kind: 'malformed-json' },
+  'a timeout': { kind: 'delay', ms: 250 },
+}
+
+interface Family {
+  path: string
+  /** Prepares (unfaulted calls that mint codes and tokens) and returns the call to fail. */
+  prepare(s: Scenario, wechat: Wechat): Promise<() => Promise<unknown>>
+}
+
+/** User-level OAuth tokens to use against the /sns/* endpoints, recorded as secrets. */
+async function userToken(s: Scenario, wechat: Wechat) {
+  const code = await s.emu.control.mintCode({ kind: 'oauth', scope: 'snsapi_userinfo', openid: 'o_leak' })
+  const token = await wechat.snsOauth2(code)
+  s.secrets.push(code, token.access_token, token.refresh_token)
+  return token
+}
+
+/** One call per endpoint family; each family's secrets travel differently (URL, body, both). */
+const FAMILIES: Record<string, Family> = {
+  'stable_token (secret in the body)': {
+    path: '/cgi-bin/stable_token',
+    prepare: async (_s, wechat) => () => wechat.getAccessToken(),
+  },
+  '/cgi-bin/token (secret in the URL)': {
+    path: '/cgi-bin/token',
+    prepare: async (s) => {
+      const classic = s.make({ tokenMode: 'classic', timeout: 50 })
+      return () => classic.getAccessToken()
+    },
+  },
+  'getticket (token in the URL)': {
+    path: '/cgi-bin/ticket/getticket',
+    prepare: async (s, wechat) => {
+      s.secrets.push(await wechat.getAccessToken())
+      return () => wechat.getJsSdkConfig('https://example.com/')
+    },
+  },
+  'jscode2session (secret and code in the URL)': {
+    path: '/sns/jscode2session',
+    prepare: async (s, wechat) => {
+      const code = await s.emu.control.mintCode({ kind: 'login', openid: 'o_leak' })
+      s.secrets.push(code)
+      return () => wechat.jsCode2Session(code)
+    },
+  },
+  'getuserphonenumber (token in the URL, code in the body)': {
+    path: '/wxa/business/getuserphonenumber',
+    prepare: async (s, wechat) => {
+      s.secrets.push(await wechat.getAccessToken())
+      const code = await s.emu.control.mintCode({ kind: 'phone', phoneNumber: '13800138000' })
+      s.secrets.push(code)
+      return () => wechat.getUserPhoneNumber(code)
+    },
+  },
+  'getwxacodeunlimit (token in the URL)': {
+    path: '/wxa/getwxacodeunlimit',
+    prepare: async (s, wechat) => {
+      s.secrets.push(await wechat.getAccessToken())
+      return () => wechat.getQrCode({ scene: 'id=1' })
+    },
+  },
+  'subscribe/send (token in the URL)': {
+    path: '/cgi-bin/message/subscribe/send',
+    prepare: async (s, wechat) => {
+      s.secrets.push(await wechat.getAccessToken())
+      return () =>
+        wechat.sendMessageWithTemplate({ templateId: 'TPL_NONE', templateKeys: ['thing1'] }, ['x'], 'o_leak')
+    },
+  },
+  'oauth2/access_token (secret and code in the URL)': {
+    path: '/sns/oauth2/access_token',
+    prepare: async (s, wechat) => {
+      const code = await s.emu.control.mintCode({ kind: 'oauth', scope: 'snsapi_base', openid: 'o_leak' })
+      s.secrets.push(code)
+      return () => wechat.snsOauth2(code)
+    },
+  },
+  'oauth2/refresh_token (refresh_token in the URL)': {
+    path: '/sns/oauth2/refresh_token',
+    prepare: async (s, wechat) => {
+      const token = await userToken(s, wechat)
+      return () => wechat.snsRefreshToken(token.refresh_token)
+    },
+  },
+  'sns/userinfo (user token in the URL)': {
+    path: '/sns/userinfo',
+    prepare: async (s, wechat) => {
+      const token = await userToken(s, wechat)
+      return () => wechat.snsUserInfo(token.access_token, token.openid)
+    },
+  },
+  'sns/auth (user token in the URL)': {
+    path: '/sns/auth',
+    prepare: async (s, wechat) => {
+      const token = await userToken(s, wechat)
+      return () => wechat.snsAuth(token.access_token, token.openid)
+    },
+  },
+}
+
+const MATRIX = Object.keys(FAMILIES).flatMap((family) => Object.keys(FAULTS).map((fault) => [family, fault]))
+
+describe('no secret leaks from any endpoint family, whatever the transport failure', () => {
+  test.each(MATRIX)('%s, %s', async (familyName, faultName) => {
+    const family = FAMILIES[familyName] as Family
+    const fault = FAULTS[faultName] as Fault
+    const emu = await emulator()
+    await emu.control.registerTemplate({ templateId: 'TPL_NONE', keys: ['thing1'] })
+    const { seen, config } = observer()
+    const make = (extra: Partial<WechatConfig> = {}) => client(emu, { ...config, timeout: 50, ...extra })
+    const wechat = make()
+    const scenario: Scenario = { emu, wechat, secrets: [DEFAULT_APP.appSecret], make }
+    const call = await family.prepare(scenario, wechat)
+    await emu.control.injectFault({ path: family.path, times: 5, fault })
+    const error = await rejection(call())
+    expect(error).toMatchObject({ endpoint: family.path })
+    for (const { token } of await emu.control.tokens()) scenario.secrets.push(token)
+    for (const { ticket } of await emu.control.tickets()) scenario.secrets.push(ticket)
     expectNoSecrets(error, scenario.secrets)
     const observed = inspect(seen, { depth: 10 }) + JSON.stringify(seen)
     for (const secret of scenario.secrets)
