@@ -5,7 +5,6 @@ import type CoWechatApi from 'co-wechat-api'
 import type * as NodeEasywechat from 'node-easywechat'
 import type { CacheInterface } from 'node-easywechat'
 import type * as WechatJssdk from 'wechat-jssdk'
-import { installNodeEasywechatShim } from './node-easywechat-shim.js'
 
 const require = createRequire(import.meta.url)
 
@@ -76,7 +75,6 @@ export function createContender(name: ContenderName, apiBaseUrl: string): Conten
       }
     }
     case 'node-easywechat': {
-      installNodeEasywechatShim()
       const { OfficialAccount } = require('node-easywechat') as typeof NodeEasywechat
       const app = new OfficialAccount({
         app_id: appId,
@@ -100,7 +98,7 @@ export function createContender(name: ContenderName, apiBaseUrl: string): Conten
         notes: [
           'stable token mode; host overridden through the `http.baseURL` option',
           'in-memory cache supplied (its default is a file cache)',
-          'as published it cannot load (node-socialite 1.5 dropped a file it requires); the bench shims that one module',
+          'loads only with node-socialite pinned to 1.4.1 (a pnpm override): 1.5 dropped a file it requires',
         ],
       }
     }
