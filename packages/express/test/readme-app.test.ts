@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import KeyvRedis from '@keyv/redis'
+import type { RunningEmulator } from '@wxkit/emulator'
+import Keyv from 'keyv'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { CookieJar, json } from './support/app-harness.js'
+import { DEFAULT_APP, startTestEmulator } from './support/emulator.js'
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const README = new URL('../README.md', import.meta.url)
+const GENERATED = new URL('./.generated/', import.meta.url)
+
+/** The first ```ts block under "## A complete app" in the README, verbatim. */
+function readmeApp(): string {
+  const readme = readFileSync(README, 'utf8')
+  const section = readme.slice(readme.indexOf('## A complete app'))
+  const match = /```ts\n([\s\S]*?)\n```/.exec(section)
+  if (!match?.[1]) throw new Error('README.md has no ```ts block under "## A complete app"')
+  return match[1]
+}
+
+let emulator: RunningEmulator
+beforeAll(async () => {
+  emulator = await startTestEmulator()
+  mkdirSync(GENERATED, { recursive: true })
+})
+afterAll(async () => {
+  rmSync(GENERATED, { recursive: true, force: true })
+  await emulator.close()
+})
+
+// The README's app, run as written against the emulator. Only two things are added: an import swap for the
+// Express 4 run, and `export { cache }` so the test can close the Redis connection the app opened.
+describe.each([
+  { name: 'Express 5', module: 'express' },
+  { name: 'Express 4', module: 'express4' },
+])('the README’s complete app on $name', ({ name, module }) => {
+  const namespace = `wxkit-express-readme-${process.pid}-${randomBytes(4).toString('hex')}`
+  const origin = 'https://shop.example.com'
+  const forwarded = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'shop.example.com' }
+  let url: string
+  let server: Server
+  let cache: Keyv
+
+  beforeAll(async () => {
+    Object.assign(process.env, {
+      WECHAT_APP_ID: DEFAULT_APP.appId,
+      WECHAT_APP_SECRET: DEFAULT_APP.appSecret,
+      WECHAT_API_BASE_URL: emulator.apiBaseUrl,
+      WECHAT_OAUTH_BASE_URL: emulator.oauthBaseUrl,
+      REDIS_URL,
+      CACHE_NAMESPACE: namespace,
+      SESSION_SECRETS: `${randomBytes(24).toString('hex')},${randomBytes(24).toString('hex')}`,
+      ORDER_TEMPLATE_ID: 'TPL_ORDER_SHIPPED',
+      PORT: '0',
+    })
+    let source = readmeApp()
+    if (module !== 'express') source = source.replace(/from 'express'\n/, `from '${module}'\n`)
+    expect(source).toContain(`from '${module}'\n`)
+    const file = new URL(`readme-app-${name.replace(/\W/g, '')}.ts`, GENERATED)
+    writeFileSync(file, `${source}\nexport { cache }\n`)
+
+    const listening: Promise<Server> = new Promise((resolve) => {
+      const spy = vi.spyOn(Server.prototype, 'listen').mockImplementation(function (this: Server, ...args) {
+        spy.mockRestore()
+        this.once('listening', () => resolve(this))
+        return Server.prototype.listen.apply(this, args)
+      })
+    })
+    cache = ((await import(/* @vite-ignore */ file.href)) as { cache: Keyv }).cache
+    server = await listening
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(async () => {
+    server?.closeAllConnections()
+    await new Promise((resolve) => server?.close(resolve))
+    await cache?.clear()
+    await cache?.disconnect()
+  })
+
+  const call = async (path: string, init: RequestInit & { jar?: CookieJar } = {}) => {
+    const headers = new Headers(init.headers)
+    if (init.jar?.header()) headers.set('Cookie', init.jar.header())
+    const response = await fetch(`${url}${path}`, { ...init, headers, redirect: 'manual' })
+    init.jar?.store(response)
+    return response
+  }
+
+  it('signs a Mini Program in, reads the phone number and sends a message with the bearer token', async () => {
+    const code = await emulator.control.mintCode({ kind: 'login', openid: `o_readme_${name.at(-1)}` })
+    const login = await call('/wechat/mini/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code }),
+    })
+    expect(login.status).toBe(200)
+    const { openid, sessionToken } = await json(login)
+    const auth = { Authorization: `Bearer ${sessionToken}` }
+
+    expect(await json(await call('/api/profile', { headers: auth }))).toMatchObject({
+      openid,
+      source: 'mini',
+    })
+    expect((await call('/api/profile')).status).toBe(401)
+
+    const phoneCode = await emulator.control.mintCode({ kind: 'phone', phoneNumber: '13700000000' })
+    const phone = await call('/wechat/mini/phone', {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code: phoneCode }),
+    })
+    expect((await json(phone)).phoneNumber).toBe('13700000000')
+
+    await emulator.control.registerTemplate({ templateId: 'TPL_ORDER_SHIPPED', keys: ['thing1'] })
+    await emulator.control.subscribe({ openid, templateId: 'TPL_ORDER_SHIPPED' })
+    const notify = await call('/api/notify', { method: 'POST', headers: auth })
+    expect(notify.status).toBe(200)
+    expect((await emulator.control.messages()).some((message) => message.touser === openid)).toBe(true)
+
+    // The app's own error handler answers without a stack trace: no subscription left for a second send.
+    const errorSpy = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const refused = await call('/api/notify', { method: 'POST', headers: auth })
+    expect(refused.status).toBe(500)
+    expect(await json(refused)).toEqual({ error: { code: 'internal_error', message: 'Internal error' } })
+    expect(errorSpy).toHaveBeenCalledTimes(1)
+    errorSpy.mockRestore()
+
+    expect((await call('/wechat/logout', { method: 'POST', headers: auth })).status).toBe(200)
+    expect((await call('/wechat/me', { headers: auth })).status).toBe(401)
+  })
+
+  it('signs the shop’s pages for wx.config and nothing else', async () => {
+    const page = `${origin}/item?id=1`
+    const config = await call(`/wechat/jssdk/config?url=${encodeURIComponent(`${page}#top`)}`)
+    expect(config.status).toBe(200)
+    expect(await json(config)).toMatchObject({
+      appId: DEFAULT_APP.appId,
+      jsApiList: ['updateAppMessageShareData'],
+    })
+    expect((await call(`/wechat/jssdk/config?url=${encodeURIComponent(`${url}/`)}`)).status).toBe(403)
+  })
+
+  it('signs a browser in through H5 OAuth behind the proxy, runs onLogin and returns to the page', async () => {
+    const jar = new CookieJar()
+    const login = await call('/wechat/oauth/login?returnTo=%2Forders', { jar, headers: forwarded })
+    expect(login.status).toBe(302)
+    const authorize = new URL(login.headers.get('location') as string)
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${origin}/wechat/oauth/callback`)
+    expect(authorize.searchParams.get('scope')).toBe('snsapi_userinfo')
+    const consent = await fetch(authorize, { redirect: 'manual' })
+    const callback = new URL(consent.headers.get('location') as string)
+    const done = await call(`${callback.pathname}${callback.search}`, { jar, headers: forwarded })
+    expect(done.status).toBe(302)
+    expect(done.headers.get('location')).toBe('/orders')
+    expect(done.headers.getSetCookie().join('\n')).toMatch(/wxkit\.sid=.*; Secure/i)
+
+    const profile = await json(await call('/api/profile', { jar }))
+    expect(profile).toMatchObject({ source: 'oauth', nickname: expect.any(String) })
+    expect(profile.nickname).toBe((await json(await call('/wechat/me', { jar }))).nickname)
+  })
+
+  it('keeps sessions in Redis, where a second instance on the same store finds them', async () => {
+    const code = await emulator.control.mintCode({ kind: 'login', openid: 'o_readme_shared' })
+    const login = await call('/wechat/mini/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code }),
+    })
+    const { sessionToken } = await json(login)
+    const peek = new Keyv({ store: new KeyvRedis(REDIS_URL), namespace })
+    try {
+      const keys: string[] = []
+      for await (const [key] of peek.iterator?.(namespace) ?? []) keys.push(String(key))
+      expect(keys.some((key) => key.includes('wxkit:express:session:'))).toBe(true)
+      expect(keys.join('\n')).not.toContain(sessionToken.split('.')[0])
+    } finally {
+      await peek.disconnect()
+    }
+  })
+})
