@@ -2,6 +2,9 @@ import { cac } from 'cac'
 import { startEmulator } from './start-emulator.js'
 import { DEFAULT_APP, type EmulatorApp } from './state/apps.js'
 
+/** The option keys cac reports for the flags below (it adds a camelCase key for kebab-case flags). */
+const KNOWN_OPTIONS = new Set(['--', 'port', 'host', 'app', 'auto-approve', 'autoApprove', 'help', 'h'])
+
 /**
  * `wxkit-emulator [--port 4000] [--host 127.0.0.1] [--app id:secret]... [--auto-approve]`: start the
  * emulator, print its URLs, and close cleanly on SIGINT or SIGTERM.
@@ -18,8 +21,17 @@ async function main(): Promise<void> {
     )
     .option('--auto-approve', 'Approve web OAuth at once instead of showing the consent page')
     .help()
-  const { options } = cli.parse()
+  const { args, options } = cli.parse()
   if (options.help) return
+  // cac ignores what it does not know; a typo such as --prot would then start on the default port.
+  const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.has(key))
+  if (unknown.length > 0 || args.length > 0) {
+    const what =
+      unknown[0] !== undefined
+        ? `unknown option ${unknown[0].length === 1 ? '-' : '--'}${unknown[0]}`
+        : `unexpected argument ${args[0]}`
+    throw new TypeError(`wxkit-emulator: ${what} (see --help)`)
+  }
 
   const port = Number(options.port)
   const apps = parseApps(options.app)

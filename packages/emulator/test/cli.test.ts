@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { readFile, stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_APP } from '../src/index.js'
@@ -86,5 +87,52 @@ describe('wxkit-emulator CLI', () => {
     const run = runCli(['--port', '0', '--app', 'no-separator'])
     expect(await run.exited).toBe(1)
     expect(run.output().stderr).toContain('--app must look like <appId>:<appSecret>')
+  })
+
+  it.each([
+    [['--prot', '0'], 'wxkit-emulator: unknown option --prot (see --help)'],
+    [['--port', '0', 'extra'], 'wxkit-emulator: unexpected argument extra (see --help)'],
+    [['--port', 'abc'], '@wxkit/emulator: port must be an integer from 0 to 65535'],
+  ])('exits 1 for %j instead of starting with a default', async (args, message) => {
+    const run = runCli(args)
+    expect(await run.exited).toBe(1)
+    expect(run.output().stderr.trim()).toBe(message)
+  })
+
+  it('exits 1 naming the address when the port is taken', async () => {
+    const first = runCli(['--port', '0'])
+    const url = /listening on (\S+)/.exec(await first.ready)?.[1] ?? ''
+    const port = new URL(url).port
+    const second = runCli(['--port', port])
+    expect(await second.exited).toBe(1)
+    expect(second.output().stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is already in use`)
+  })
+
+  it('approves snsapi_userinfo at once with --auto-approve', async () => {
+    const run = runCli(['--port', '0', '--auto-approve'])
+    const url = /listening on (\S+)/.exec(await run.ready)?.[1] ?? ''
+    const authorize = await fetch(
+      `${url}/connect/oauth2/authorize?appid=${DEFAULT_APP.appId}&redirect_uri=` +
+        `${encodeURIComponent('https://app.example/cb')}&response_type=code&scope=snsapi_userinfo&state=s1`,
+      { redirect: 'manual' },
+    )
+    expect(authorize.status).toBe(302)
+    expect(authorize.headers.get('location')).toMatch(/^https:\/\/app\.example\/cb\?code=[\w-]+&state=s1$/)
+  })
+})
+
+describe('the published bin shim', () => {
+  it('is an executable ESM file that loads the CLI tsc builds from src/cli.ts', async () => {
+    const root = new URL('../', import.meta.url)
+    const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'))
+    expect(pkg.bin).toEqual({ 'wxkit-emulator': './bin/wxkit-emulator.js' })
+    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'bin']))
+    const shim = await readFile(new URL('bin/wxkit-emulator.js', root), 'utf8')
+    expect(shim.startsWith('#!/usr/bin/env node\n')).toBe(true)
+    expect(shim).toMatch(/^import '\.\.\/dist\/cli\.js'$/m)
+    expect((await stat(new URL('bin/wxkit-emulator.js', root))).mode & 0o111).not.toBe(0)
+    const build = JSON.parse(await readFile(new URL('tsconfig.build.json', root), 'utf8'))
+    expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' })
+    await expect(stat(new URL('src/cli.ts', root))).resolves.toBeTruthy()
   })
 })
