@@ -47,6 +47,19 @@ describe.each(EXPRESS_VERSIONS)('GET /wechat/jssdk/config on $name', (version) =
     expect(body.signature).toBe(await expectedSignature(page, body.nonceStr, body.timestamp))
   })
 
+  it('signs a url parameter of exactly 2048 characters and refuses 2049', async () => {
+    app = await startApp(version, { config: emulatorConfig(emulator), session: { secret: SESSION_SECRET } })
+    const base = `${app.url}/long?q=`
+    const page = base + 'a'.repeat(2048 - base.length)
+    expect(page).toHaveLength(2048)
+    const response = await app.request(`/wechat/jssdk/config?url=${encodeURIComponent(page)}`)
+    expect(response.status).toBe(200)
+    const body = await json(response)
+    expect(body.signature).toBe(await expectedSignature(page, body.nonceStr, body.timestamp))
+    const over = await app.request(`/wechat/jssdk/config?url=${encodeURIComponent(`${page}a`)}`)
+    expect(over.status).toBe(400)
+  })
+
   it('leaves jsApiList out when none is configured', async () => {
     app = await startApp(version, { config: emulatorConfig(emulator), session: { secret: SESSION_SECRET } })
     const response = await app.request(`/wechat/jssdk/config?url=${encodeURIComponent(`${app.url}/`)}`)
