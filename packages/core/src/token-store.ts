@@ -134,9 +134,9 @@ export class TokenStore {
     }
   }
 
-  /** The jsapi_ticket from process memory if it is still valid — no I/O, no allocation. */
-  peekJsTicket(): string | undefined {
-    return this.#peek('jsapi_ticket')
+  /** The jsapi_ticket from process memory if it is still valid at `now` — no I/O, no allocation. */
+  peekJsTicket(now: number): string | undefined {
+    return this.#peek('jsapi_ticket', now)
   }
 
   /** The access_token, from memory, the shared cache, or WeChat (in that order). */
@@ -170,10 +170,9 @@ export class TokenStore {
     return this.#join('access_token', { reload: false, rejected: failed }, signal)
   }
 
-  #peek(kind: Kind): string | undefined {
+  #peek(kind: Kind, now: number = this.#now()): string | undefined {
     const memory = this.#slots[kind].memory
     if (memory === undefined) return undefined
-    const now = this.#now()
     if (now >= memory.expiresAt) return undefined
     if (now >= memory.checkAt) this.#revalidate(kind)
     return memory.value
