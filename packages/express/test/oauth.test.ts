@@ -197,6 +197,26 @@ describe.each(EXPRESS_VERSIONS)('H5 OAuth routes on $name', (version) => {
     })
   })
 
+  it('sends a user who refused consent (state without code) back to returnTo, signed out', async () => {
+    const jar = new CookieJar()
+    const authorize = await startOauthLogin(app, jar, '?returnTo=/article/7')
+    const refused = `/wechat/oauth/callback?state=${authorize.state}`
+    for (const delivery of [1, 2]) {
+      const response = await app.request(refused, { jar })
+      expect(response.status, `delivery ${delivery}`).toBe(302)
+      expect(response.headers.get('location')).toBe('/article/7')
+      expect(response.headers.getSetCookie().join('\n')).not.toMatch(/wxkit\.sid=/)
+    }
+    expect((await app.request('/wechat/me', { jar })).status).toBe(401)
+    expect(logins).toEqual([])
+    // The refused state cannot be redeemed with a code afterwards.
+    const code = await emulator.control.mintCode({ kind: 'oauth', scope: 'snsapi_base' })
+    const late = await app.request(`/wechat/oauth/callback?code=${code}&state=${authorize.state}`, { jar })
+    expect(late.status).toBe(403)
+    // Another browser cannot use the refusal path to probe states.
+    expect((await app.request(refused, { jar: new CookieJar() })).status).toBe(403)
+  })
+
   it('maps an invalid code to 401 invalid_code', async () => {
     const jar = new CookieJar()
     const authorize = await startOauthLogin(app, jar)
@@ -255,7 +275,7 @@ describe.each(EXPRESS_VERSIONS)('H5 OAuth routes on $name', (version) => {
     const state = 'a'.repeat(48)
     const callback: [string, string, number, string][] = [
       ['nothing', '', 400, 'invalid_request'],
-      ['no code (consent refused)', `?state=${state}`, 400, 'invalid_request'],
+      ['no code and an unknown state', `?state=${state}`, 403, 'invalid_state'],
       ['no state', '?code=abc', 400, 'invalid_request'],
       ['an empty code', `?code=&state=${state}`, 400, 'invalid_request'],
       ['an empty state', '?code=abc&state=', 400, 'invalid_request'],

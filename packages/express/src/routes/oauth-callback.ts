@@ -8,17 +8,27 @@ import type { RouteHandler } from './route-context.js'
 import { signIn } from './sign-in.js'
 
 const MAX_STATE_LENGTH = 128
+/** What a state is marked with when the user refused consent (WeChat then sends the state without a code). */
+const REFUSED = 'refused'
 
 /**
  * `GET {prefix}/oauth/callback?code&state` → checks the state, exchanges the code (idempotently, so a
  * duplicate delivery signs in too), fetches the profile for `snsapi_userinfo`, starts a session and
  * redirects to the `returnTo` recorded at login. Snapshot-page users (`is_snapshotuser`) stay anonymous.
+ * When the user refuses consent WeChat sends the state alone (`?state=`): a valid state then redirects to
+ * `returnTo` with no session (the page sees `/me` answer 401) instead of showing a JSON error.
  */
 export const oauthCallbackRoute: RouteHandler = async (context, req, res) => {
   const oauth = context.options.oauth
   if (!oauth) throw new Error('oauth route called while disabled')
   const state = requireState(queryParam(req, 'state'))
-  const code = requireCode(queryParam(req, 'code'))
+  const rawCode = queryParam(req, 'code')
+  if (rawCode === undefined && !mentionsCode(req.originalUrl)) {
+    const refused = await context.states.redeem(req, state, REFUSED)
+    sendRedirect(res, safeReturnTo(refused.returnTo) ?? oauth.defaultReturnTo)
+    return
+  }
+  const code = requireCode(rawCode)
   const hash = codeHash(code)
   const record = await context.states.redeem(req, state, hash)
   const result = await context.exchange.exchange(code, hash)
@@ -29,6 +39,12 @@ export const oauthCallbackRoute: RouteHandler = async (context, req, res) => {
   }
   if ((await signIn(context, req, res, result.user)) === undefined) return
   sendRedirect(res, returnTo)
+}
+
+/** True when the query names `code` in any form (`code`, `code[]`, `code[x]`), i.e. it is not a refusal. */
+function mentionsCode(originalUrl: string): boolean {
+  const search = originalUrl.includes('?') ? originalUrl.slice(originalUrl.indexOf('?')) : ''
+  return [...new URLSearchParams(search).keys()].some((key) => key === 'code' || key.startsWith('code['))
 }
 
 function requireState(value: string | undefined): string {
