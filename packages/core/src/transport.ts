@@ -1,5 +1,5 @@
 import ky, { type KyInstance } from 'ky'
-import { ProxyAgent, fetch as undiciFetch } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { ResolvedConfig } from './config.js'
 import {
   isTransientError,
@@ -34,6 +34,21 @@ interface RawResponse {
   status: number
   contentType: string | undefined
   bytes: Uint8Array
+}
+
+/** undici's fetch bound to a proxy dispatcher (undici is imported only when `proxy` is set). */
+interface ProxiedFetch {
+  fetch(
+    url: string,
+    init: {
+      method: string
+      headers: [string, string][]
+      body: ArrayBuffer | undefined
+      signal: AbortSignal
+      dispatcher: Dispatcher
+    },
+  ): Promise<unknown>
+  dispatcher: Dispatcher
 }
 
 interface CallContext {
@@ -87,31 +102,31 @@ export class Transport {
   readonly #config: ResolvedConfig
   readonly #events: Events
   readonly #ky: KyInstance
-  readonly #dispatcher: ProxyAgent | undefined
+  #proxy: Promise<ProxiedFetch> | undefined
 
   constructor(config: ResolvedConfig, events: Events) {
     this.#config = config
     this.#events = events
-    this.#dispatcher = config.proxy ? new ProxyAgent(config.proxy) : undefined
-    const dispatcher = this.#dispatcher
     const hooks = config.hooks
     this.#ky = ky.create({
       retry: 0,
       timeout: false,
       throwHttpErrors: false,
-      ...(dispatcher
+      ...(config.proxy
         ? {
             // undici's ProxyAgent only works with undici's own fetch, which wants a URL and init, not a
-            // global Request.
+            // global Request. undici is loaded on the first proxied call, so apps without a proxy never
+            // pay for importing it.
             fetch: async (input: Request | string | URL, init?: RequestInit) => {
+              const proxied = await this.#proxied(config.proxy as string)
               const request = input instanceof Request ? input : new Request(input, init)
               const body = request.body ? await request.arrayBuffer() : undefined
-              return (await undiciFetch(request.url, {
+              return (await proxied.fetch(request.url, {
                 method: request.method,
                 headers: [...request.headers],
                 body,
                 signal: request.signal,
-                dispatcher,
+                dispatcher: proxied.dispatcher,
               })) as unknown as Response
             },
           }
@@ -207,7 +222,19 @@ export class Transport {
 
   /** Releases the proxy agent's sockets, if any. */
   async close(): Promise<void> {
-    await this.#dispatcher?.close()
+    const proxy = this.#proxy
+    if (!proxy) return
+    this.#proxy = undefined
+    await (await proxy.catch(() => undefined))?.dispatcher.close()
+  }
+
+  /** undici's fetch and one ProxyAgent, created on first use. */
+  #proxied(proxyUrl: string): Promise<ProxiedFetch> {
+    this.#proxy ??= import('undici').then((undici) => ({
+      fetch: undici.fetch as unknown as ProxiedFetch['fetch'],
+      dispatcher: new undici.ProxyAgent(proxyUrl),
+    }))
+    return this.#proxy
   }
 
   #parseJson<T>(spec: CallSpec, raw: RawResponse): T {
