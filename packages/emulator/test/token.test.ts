@@ -31,7 +31,7 @@ describe('GET /cgi-bin/token', () => {
     ['grant_type=password&appid=wx5c0a0e1a7e570001&secret=s', 40002],
     ['appid=wx5c0a0e1a7e570001&secret=s', 40002],
     ['grant_type=client_credential&appid=wx0000000000000000&secret=s', 40013],
-    ['grant_type=client_credential&appid=wx5c0a0e1a7e570001&secret=wrong-secret', 40125],
+    ['grant_type=client_credential&appid=wx5c0a0e1a7e570001&secret=wrong-secret', 40001],
   ])('answers %s with errcode %i, HTTP 200 and a rid', async (query, errcode) => {
     const e = await emulator()
     const response = await fetch(`${e.apiBaseUrl}/cgi-bin/token?${query}`)

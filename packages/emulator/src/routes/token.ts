@@ -16,7 +16,7 @@ export function createTokenRoutes(state: EmulatorState): Hono {
   app.all('/cgi-bin/token', (c) => {
     const query = c.req.query()
     if (query.grant_type !== 'client_credential') throw new WechatApiFailure(40002)
-    const { appId } = requireAppCredentials(state, query.appid, query.secret)
+    const { appId } = requireAppCredentials(state, query.appid, query.secret, 40001)
     const now = state.now()
     const result = state.tokens.mintClassic(appId, now)
     if (!result.ok) throw new WechatApiFailure(result.errcode)
