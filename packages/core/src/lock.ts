@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { createRedisLock } from '@wxkit/redis'
- * const wechat = new Wechat({ appId, appSecret, cache, lock: createRedisLock(process.env.REDIS_URL) })
+ * const wechat = new Wechat({ appId, appSecret, cache, lock: createRedisLock('redis://127.0.0.1:6379') })
  * ```
  */
 export interface WechatLock {

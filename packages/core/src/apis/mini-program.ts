@@ -15,6 +15,7 @@ export interface JsCode2SessionResponse {
 
 /** Result of `/wxa/business/getuserphonenumber`. */
 export interface GetUserPhoneNumberResponse {
+  /** The phone number the user agreed to share; its `watermark.appid` is checked against this client's. */
   phone_info: {
     /** With the country prefix for non-mainland numbers. */
     phoneNumber: string

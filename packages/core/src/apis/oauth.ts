@@ -25,6 +25,7 @@ export interface SnsOauth2Response {
   expires_in: number
   /** Valid 30 days. */
   refresh_token: string
+  /** The user's id within this Official Account (present even for non-followers). */
   openid: string
   /** Comma-separated scopes. */
   scope: string
@@ -36,16 +37,23 @@ export interface SnsOauth2Response {
 
 /** Result of `/sns/userinfo`. */
 export interface SnsUserInfoResponse {
+  /** The user's id within this Official Account. */
   openid: string
+  /** Nickname. */
   nickname: string
   /** 1 male, 2 female, 0 unknown (coerced to a number). */
   sex: number
+  /** Province from the profile. */
   province: string
+  /** City from the profile. */
   city: string
+  /** Country code, e.g. `CN`. */
   country: string
   /** Avatar URL; empty when there is none. */
   headimgurl: string
+  /** Privileges (e.g. WeChat card holders). */
   privilege: string[]
+  /** Only when the account is bound to an Open Platform account. */
   unionid?: string
 }
 
