@@ -122,6 +122,17 @@ describe('malformed requests', () => {
     expect(answer).toContain('"errcode":40002')
   })
 
+  it.each([
+    ['//', /^HTTP\/1\.1 404 /],
+    ['http://[::1/cgi-bin/token', /^HTTP\/1\.1 400 /],
+  ])('answers the request target %s that no URL parser accepts, without hanging', async (target, status) => {
+    const e = await emulator()
+    expect(await rawRequest(e, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toMatch(
+      status,
+    )
+    expect((await getJson(`${e.apiBaseUrl}/cgi-bin/token`)).errcode).toBe(40002)
+  })
+
   it('shows the authorize error page, not a server error, for a consent post that is not a form', async () => {
     const e = await emulator()
     const response = await fetch(`${e.oauthBaseUrl}/connect/oauth2/authorize/confirm`, {

@@ -22,15 +22,42 @@ export function createNodeListener(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const handle = getRequestListener(app.fetch)
   return async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname
-    let fault: EmulatorFault | undefined
-    if (!path.startsWith(CONTROL_PREFIX)) {
-      state.calls.count(path)
-      fault = state.faults.take(path)
+    try {
+      const path = requestPath(req.url)
+      if (path === undefined) return badRequest(res)
+      let fault: EmulatorFault | undefined
+      if (!path.startsWith(CONTROL_PREFIX)) {
+        state.calls.count(path)
+        fault = state.faults.take(path)
+      }
+      if (fault && !(await playFault(fault, req, res, closing))) return
+      await handle(req, res)
+    } catch (error) {
+      // Never let one odd request reject this listener: node:http would report an unhandled rejection,
+      // which ends the process by default, and the request would hang.
+      console.error('@wxkit/emulator internal error:', error)
+      if (res.headersSent) req.socket.destroy()
+      else badRequest(res)
     }
-    if (fault && !(await playFault(fault, req, res, closing))) return
-    await handle(req, res)
   }
+}
+
+/**
+ * The path of a request target, as `counters().calls` and faults key it: the URL path without query.
+ * `undefined` for a target no URL parser accepts (e.g. `//`, or an absolute-form URL with a broken host).
+ */
+function requestPath(target: string | undefined): string | undefined {
+  const raw = target ?? '/'
+  try {
+    return new URL(raw, 'http://emulator.invalid').pathname
+  } catch {
+    return raw.startsWith('/') ? (raw.split(/[?#]/, 1)[0] ?? raw) : undefined
+  }
+}
+
+function badRequest(res: ServerResponse): void {
+  res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+  res.end('400 Bad Request')
 }
 
 /** Play `fault`; true when the request should then be answered normally (a delay). */
