@@ -20,6 +20,18 @@ describe('HTTP control API', () => {
     await remote.registerTemplate({ templateId: 'tpl-1', keys: ['thing1'] })
     await remote.subscribe({ openid: 'oUser0000000000000000000001', templateId: 'tpl-1' })
     expect(await remote.messages()).toEqual([])
+    const sent = await fetch(`${e.url}/cgi-bin/message/subscribe/send?access_token=${token}`, {
+      method: 'POST',
+      body: JSON.stringify({
+        touser: 'oUser0000000000000000000001',
+        template_id: 'tpl-1',
+        data: { thing1: { value: '已发货' } },
+      }),
+    })
+    expect(((await sent.json()) as { errcode: number }).errcode).toBe(0)
+    expect(await remote.messages()).toEqual([
+      expect.objectContaining({ touser: 'oUser0000000000000000000001', templateId: 'tpl-1' }),
+    ])
     await remote.advanceClock(7200_000)
     expect(await tokenErrcode(e, token)).toBe(42001)
     await remote.injectFault({ path: '/cgi-bin/token', fault: { kind: 'http', status: 500 } })
