@@ -55,7 +55,11 @@ async function main(): Promise<void> {
     ),
     'Press Ctrl+C to stop.',
   ]
-  process.stdout.write(`${lines.join('\n')}\n`)
+  // When stdout is a pipe whose reader went away (`wxkit-emulator | head -3`), a later write fails with
+  // EPIPE; that must not turn a clean SIGTERM into a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
 
   let stopping = false
   const stop = (signal: NodeJS.Signals) => {
@@ -72,6 +76,9 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+  // Print only now: a supervisor that sees "Press Ctrl+C" may signal at once, and a signal that arrives
+  // before the handlers exist would kill the process instead of closing it.
+  process.stdout.write(`${lines.join('\n')}\n`)
 }
 
 function parseApps(value: unknown): EmulatorApp[] {

@@ -59,6 +59,14 @@ describe('wxkit-emulator CLI', () => {
     expect(run.output().stdout).toContain('SIGTERM received, closing')
   })
 
+  it('exits 0 on a SIGTERM sent the moment it prints, even after its stdout reader went away', async () => {
+    const run = runCli(['--port', '0'])
+    await run.ready
+    run.child.stdout?.destroy()
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+  })
+
   it('serves the apps given with --app and never prints their secrets', async () => {
     const run = runCli([
       '--port',
