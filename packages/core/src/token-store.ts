@@ -153,12 +153,23 @@ export class TokenStore {
    * Compare-and-swap invalidation after WeChat rejected `failed` (40001/40014/42001): if memory or the
    * shared cache already holds a different valid token, that one is returned; otherwise one refresh is
    * made for all concurrent callers.
+   *
+   * `adopted` tells whether the token was taken over from memory or the shared cache rather than fetched
+   * since the failure. An adopted token can be dead too (rotated again elsewhere since it was stored), so
+   * the caller may invalidate it once more: the store then holds exactly that token, and that second
+   * round is a real refresh.
    */
-  async invalidateAccessToken(failed: string, signal: AbortSignal | undefined): Promise<string> {
+  async invalidateAccessToken(
+    failed: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ token: string; adopted: boolean }> {
+    const startedAt = this.#now()
     const slot = this.#slots.access_token
     for (let round = 0; round < 3; round++) {
       const memory = slot.memory
-      if (memory && memory.value !== failed && this.#now() < memory.expiresAt) return memory.value
+      if (memory && memory.value !== failed && this.#now() < memory.expiresAt) {
+        return { token: memory.value, adopted: memory.fetchedAt < startedAt }
+      }
       if (memory && memory.value === failed) slot.memory = undefined
       if (!slot.flight) break
       try {
@@ -167,7 +178,9 @@ export class TokenStore {
         if (signal?.aborted) throw error
       }
     }
-    return this.#join('access_token', { reload: false, rejected: failed }, signal)
+    const token = await this.#join('access_token', { reload: false, rejected: failed }, signal)
+    const fetchedAt = slot.memory?.value === token ? slot.memory.fetchedAt : startedAt
+    return { token, adopted: fetchedAt < startedAt }
   }
 
   #peek(kind: Kind, now: number = this.#now()): string | undefined {
@@ -414,6 +427,8 @@ export class TokenStore {
 
   async #fetchTicket(): Promise<{ value: string; expiresIn: number; forced: boolean }> {
     let token = await this.getAccessToken(false, undefined)
+    // One refresh-and-retry, plus one more only when the retry ran on a token adopted from the cache.
+    let retryAllowed = true
     for (let attempt = 0; ; attempt++) {
       try {
         const body = await this.#transport.json<TicketResponse>({
@@ -433,8 +448,10 @@ export class TokenStore {
         }
         return { value: body.ticket, expiresIn, forced: false }
       } catch (error) {
-        if (attempt > 0 || !isWechatError(error) || !TOKEN_INVALID_ERRCODES.has(error.errcode)) throw error
-        token = await this.invalidateAccessToken(token, undefined)
+        if (!isWechatError(error) || !TOKEN_INVALID_ERRCODES.has(error.errcode) || !retryAllowed) throw error
+        const next = await this.invalidateAccessToken(token, undefined)
+        token = next.token
+        retryAllowed = next.adopted && attempt === 0
       }
     }
   }

@@ -311,16 +311,25 @@ export class Wechat {
     await this.#transport.close()
   }
 
+  /**
+   * Runs `call` with the access_token; on 40001/40014/42001 refreshes once (compare-and-swap) and retries.
+   * When that retry ran on a token adopted from the shared cache, which may have been rotated too, one more
+   * compare-and-swap is allowed: it finds exactly that token in the store, so it is the one real refresh.
+   */
   async #withAccessToken<T>(options: RequestOptions = {}, call: (token: string) => Promise<T>): Promise<T> {
-    const token = await this.#tokens.getAccessToken(options.reloadAccessToken === true, options.signal)
-    try {
-      return await call(token)
-    } catch (error) {
-      if (options.retryable === false || !isWechatError(error) || !TOKEN_INVALID_ERRCODES.has(error.errcode))
-        throw error
-      if (options.signal?.aborted) throw options.signal.reason
-      const fresh = await this.#tokens.invalidateAccessToken(token, options.signal)
-      return call(fresh)
+    let token = await this.#tokens.getAccessToken(options.reloadAccessToken === true, options.signal)
+    let adopted = false
+    for (let round = 0; ; round++) {
+      try {
+        return await call(token)
+      } catch (error) {
+        const mayRetry = options.retryable !== false && (round === 0 || (round === 1 && adopted))
+        if (!mayRetry || !isWechatError(error) || !TOKEN_INVALID_ERRCODES.has(error.errcode)) throw error
+        if (options.signal?.aborted) throw options.signal.reason
+        const next = await this.#tokens.invalidateAccessToken(token, options.signal)
+        token = next.token
+        adopted = next.adopted
+      }
     }
   }
 

@@ -257,6 +257,41 @@ describe('token and ticket caching', () => {
     expect(await calls(emu, TICKET)).toBe(2)
   })
 
+  test('a token adopted from the shared cache that was rotated too leads to one real refresh, not a failure', async () => {
+    const emu = await emulator()
+    const cache = new Keyv()
+    const a = client(emu, { cache })
+    const b = client(emu, { cache })
+    await a.getAccessToken()
+    await b.getAccessToken()
+    await emu.control.revokeTokens()
+    // A meets the revocation first and stores a new token; then that one is revoked as well, while B still
+    // holds the first in memory.
+    await a.getUserPhoneNumber(await emu.control.mintCode({ kind: 'phone', phoneNumber: '13800138000' }))
+    await emu.control.revokeTokens()
+    const before = await calls(emu, STABLE)
+    const result = await b.getUserPhoneNumber(
+      await emu.control.mintCode({ kind: 'phone', phoneNumber: '13800138001' }),
+    )
+    expect(result.phone_info.purePhoneNumber).toBe('13800138001')
+    expect((await calls(emu, STABLE)) - before).toBe(1)
+  })
+
+  test('a ticket fetch meeting a rotated token adopted from the shared cache refreshes once and succeeds', async () => {
+    const emu = await emulator()
+    const cache = new Keyv()
+    const a = client(emu, { cache })
+    const b = client(emu, { cache })
+    await a.getAccessToken()
+    await b.getAccessToken()
+    await emu.control.revokeTokens()
+    await a.getAccessToken({ reload: true })
+    await emu.control.revokeTokens()
+    const before = await calls(emu, STABLE)
+    expect(await b.getJsTicket()).toMatch(/.{20,}/)
+    expect((await calls(emu, STABLE)) - before).toBe(1)
+  })
+
   test('an instance picks up a newer token from the shared cache once its memory copy is old', async () => {
     const emu = await emulator()
     const cache = new Keyv()
