@@ -128,10 +128,8 @@ describe.each([
       await until(async () =>
         (await sendAll<{ ok: boolean }>(nodes, { cmd: 'lock-ping' }).catch(() => [])).every((r) => r.ok),
       )
-      // Let every process adopt the cluster's current token first. A process whose in-process copy is
-      // older than the one in Redis would otherwise, after the next rotation, swap its dead token for
-      // Redis's equally dead one and fail its single retry (a known @wxkit/core limitation, reported).
-      expect(total(await phoneCalls(nodes, 2)).failed).toBe(0)
+      // Some processes may still hold a token older than the one in Redis; after this rotation they swap it
+      // for Redis's equally dead one, and that must still end in one refresh, not a failed call.
       const before = (await emulator.control.counters()).tokensIssued
       await emulator.control.revokeTokens()
       const after = total(await phoneCalls(nodes, 25))
