@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { WechatConfig } from '@wxkit/core'
 import { DEFAULT_APP, type EmulatorControl, startEmulator } from '@wxkit/emulator'
 import type { DemoConfig, DemoMode } from './config.js'
-import { createDemoApp, type DemoAssets } from './create-demo-app.js'
+import { createDemoApp, type DemoApp, type DemoAssets } from './create-demo-app.js'
 
 /** Options for {@link startDemo}. */
 export interface StartDemoOptions {
@@ -64,6 +64,13 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
   }
 
   const httpServer = createServer()
+  // Every socket, including upgraded ones (Vite's hot-reload WebSocket from an open tab), which
+  // closeAllConnections() does not track: close() must not wait for the user to close the browser.
+  const sockets = new Set<Socket>()
+  httpServer.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject)
@@ -76,19 +83,29 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
   const { port } = httpServer.address() as AddressInfo
   const url = `http://localhost:${port}/`
 
-  const demo = await createDemoApp({
-    mode: config.mode,
-    wechat: wechatConfig,
-    ...(emulator === undefined ? {} : { bridgeUrl: `${emulator.url}/__wxkit/bridge.js` }),
-    ...(config.extraOrigins.length === 0
-      ? {}
-      : { allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...config.extraOrigins] }),
-    sessionSecret,
-    assets: options.assets,
-    appRoot: findAppRoot(),
-    ...(options.clientDir === undefined ? {} : { clientDir: options.clientDir }),
-    httpServer,
-  })
+  let demo: DemoApp
+  try {
+    demo = await createDemoApp({
+      mode: config.mode,
+      wechat: wechatConfig,
+      ...(emulator === undefined ? {} : { bridgeUrl: `${emulator.url}/__wxkit/bridge.js` }),
+      ...(config.extraOrigins.length === 0
+        ? {}
+        : {
+            allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...config.extraOrigins],
+          }),
+      sessionSecret,
+      assets: options.assets,
+      appRoot: findAppRoot(),
+      ...(options.clientDir === undefined ? {} : { clientDir: options.clientDir }),
+      httpServer,
+    })
+  } catch (error) {
+    // Leave nothing listening: the caller gets the error, not a half-started demo.
+    await new Promise<void>((resolve) => httpServer.close(() => resolve()))
+    await emulator?.close()
+    throw error
+  }
   httpServer.on('request', demo.app)
 
   return {
@@ -97,9 +114,11 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     ...(emulator === undefined ? {} : { emulator: { url: emulator.url, control: emulator.control } }),
     notes,
     async close() {
-      httpServer.closeAllConnections()
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()))
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()))
+      // Vite first: it says goodbye on its WebSocket, then nothing may keep the server open.
       await demo.close()
+      for (const socket of sockets) socket.destroy()
+      await closed
       await emulator?.close()
     },
   }
