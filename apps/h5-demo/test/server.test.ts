@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -154,19 +156,48 @@ describe('the demo server in emulator mode (Vite middleware)', () => {
   })
 })
 
+/** A gateway in front of WeChat (here the emulator) that records each request's path and JSON body. */
+async function startRecordingGateway(target: string) {
+  const seen: { path: string; body: unknown }[] = []
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const body = Buffer.concat(chunks)
+    const url = new URL(req.url ?? '/', target)
+    seen.push({ path: url.pathname, body: body.length === 0 ? undefined : JSON.parse(body.toString()) })
+    const upstream = await fetch(url, {
+      method: req.method ?? 'GET',
+      headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+      ...(body.length === 0 ? {} : { body }),
+    })
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? '' })
+    res.end(Buffer.from(await upstream.arrayBuffer()))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
 describe('the demo server in real mode', () => {
   let wechat: RunningEmulator
+  let gateway: Awaited<ReturnType<typeof startRecordingGateway>>
   let demo: RunningDemo
   let origin: string
 
   beforeAll(async () => {
-    // An "external" WeChat: the emulator started on its own, reached through the two host overrides.
+    // An "external" WeChat: the emulator started on its own, reached through the two host overrides (the
+    // API through a recording gateway, so the tests see what the demo sends).
     wechat = await startEmulator({ host: '127.0.0.1', port: 0 })
+    gateway = await startRecordingGateway(wechat.apiBaseUrl)
     const config = readDemoConfig({
       PORT: '0',
       WECHAT_APP_ID: DEFAULT_APP.appId,
       WECHAT_APP_SECRET: DEFAULT_APP.appSecret,
-      WECHAT_API_BASE_URL: wechat.apiBaseUrl,
+      WECHAT_API_BASE_URL: gateway.url,
       WECHAT_OAUTH_BASE_URL: wechat.oauthBaseUrl,
       WECHAT_JSSDK_ORIGINS: 'https://h5.example.com',
       SESSION_SECRET: 'a-session-secret-that-is-long-enough-0123',
@@ -176,6 +207,7 @@ describe('the demo server in real mode', () => {
   })
   afterAll(async () => {
     await demo?.close()
+    await gateway?.close()
     await wechat?.close()
   })
 
@@ -191,6 +223,15 @@ describe('the demo server in real mode', () => {
     const response = await fetch(`${origin}/demo/qrcode?scene=real`)
     expect(response.status).toBe(200)
     expect((await wechat.control.counters()).calls['/wxa/getwxacodeunlimit']).toBe(1)
+  })
+
+  it('asks WeChat for the code with check_path false, the typed scene and the width', async () => {
+    const response = await fetch(
+      `${origin}/demo/qrcode?scene=${encodeURIComponent('id=7&from=h5')}&width=280`,
+    )
+    expect(response.status).toBe(200)
+    const sent = gateway.seen.filter((request) => request.path.endsWith('/wxa/getwxacodeunlimit')).at(-1)
+    expect(sent?.body).toMatchObject({ scene: 'id=7&from=h5', check_path: false, width: 280 })
   })
 
   it('signs pages of the extra origins and of its own origin, and no others', async () => {
