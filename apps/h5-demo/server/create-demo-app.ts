@@ -78,6 +78,9 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
       appType: 'custom',
       server: {
         middlewareMode: true,
+        // No speculative transforms of the page's imports: the browser asks for them a moment later anyway,
+        // and a Ctrl-C during one made Vite log "Pre-transform error: The service was stopped".
+        preTransformRequests: false,
         hmr: options.httpServer === undefined ? false : { server: options.httpServer },
       },
     })
