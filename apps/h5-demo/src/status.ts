@@ -10,6 +10,8 @@ const ICONS: Record<WxStatus, string> = {
   'not-wechat': '<i class="weui-icon-info" aria-hidden="true"></i>',
 }
 
+let shownUrl = ''
+
 /** Shows `status` with a title and a detail line, and the URL that was (or is being) signed ('' hides it). */
 export function showStatus(status: WxStatus, title: string, detail: string, signedUrl?: string): void {
   const box = byTestId('status')
@@ -17,8 +19,10 @@ export function showStatus(status: WxStatus, title: string, detail: string, sign
   element('.demo-status__icon', box).innerHTML = ICONS[status]
   element('.demo-status__title', box).textContent = title
   element('.demo-status__detail', box).textContent = detail
-  if (signedUrl !== undefined)
-    byTestId('signed-url').textContent = signedUrl === '' ? '' : `Signed URL: ${signedUrl}`
+  if (signedUrl !== undefined) shownUrl = signedUrl
+  // While pending the URL is on its way to the server; call it signed only once an answer came back.
+  byTestId('signed-url').textContent =
+    shownUrl === '' ? '' : `${status === 'pending' ? 'Signing URL' : 'Signed URL'}: ${shownUrl}`
   document.dispatchEvent(new CustomEvent('wx-status', { detail: status }))
 }
 

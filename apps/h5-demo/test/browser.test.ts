@@ -120,7 +120,7 @@ describe.skipIf(SKIP)(
       })
       await page.locator('a[href^="/news/2"]').click()
       await expect
-        .poll(() => page.getByTestId('signed-url').textContent())
+        .poll(() => page.getByTestId('signed-url').textContent(), { timeout: 10_000 })
         .toBe(`Signed URL: ${origin}/news/2?tag=%E5%BE%AE%E4%BF%A1&q=a%2Bb`)
       await expect
         .poll(() => page.getByTestId('status').getAttribute('data-wx-status'), { timeout: 10_000 })
@@ -147,6 +147,27 @@ describe.skipIf(SKIP)(
       expect(page.url()).toContain('/news/2')
       expect(configRequests).toBe(0)
       expect(await page.getByTestId('status').getAttribute('data-wx-status')).toBe('ready')
+    })
+
+    it('shows "pending" with a spinner while the signature is on its way, then "ready"', async () => {
+      let release: () => void = () => {}
+      const held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      await page.route('**/wechat/jssdk/config?**', async (route) => {
+        await held
+        await route.continue()
+      })
+      await page.goto(`${origin}/`)
+      await expect.poll(() => page.getByTestId('api-getLocation').count()).toBe(1)
+      expect(await page.getByTestId('status').getAttribute('data-wx-status')).toBe('pending')
+      expect(await page.locator('[data-testid="status"] .weui-primary-loading').isVisible()).toBe(true)
+      expect(await page.getByTestId('api-getLocation').isDisabled()).toBe(true)
+      expect(await page.getByTestId('signed-url').textContent()).toBe(`Signing URL: ${origin}/`)
+      await screenshot(page, 'pending', false)
+      release()
+      expect(await settledStatus(page)).toBe('ready')
+      expect(await page.getByTestId('signed-url').textContent()).toBe(`Signed URL: ${origin}/`)
     })
 
     it("shows the error state with WeChat's message for a tampered signature", async () => {
@@ -201,6 +222,13 @@ describe.skipIf(SKIP)(
       const openid = await page.getByTestId('user-openid').textContent()
       expect(openid).toMatch(/^[\w-]{10,}$/)
       expect((await page.getByTestId('user-nickname').textContent())?.trim()).not.toBe('')
+      await expect
+        .poll(() =>
+          page
+            .getByTestId('user-avatar')
+            .evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth),
+        )
+        .toBeGreaterThan(0)
       expect(await page.getByTestId('sign-in').isVisible()).toBe(false)
       expect(await settledStatus(page)).toBe('ready')
       await screenshot(page, 'signed-in')
