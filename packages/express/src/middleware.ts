@@ -59,17 +59,27 @@ export function wechat(options: WechatMiddlewareOptions): RequestHandler {
   }
   const routes = routeTable(resolved)
 
+  const proceed = (req: Request, res: Response, next: NextFunction, route: RouteHandler | undefined) => {
+    if (!route) {
+      next()
+      return
+    }
+    route(context, req, res).catch((error: unknown) => sendError(req, res, error, resolved.onError))
+  }
+
   return function wechatMiddleware(req: Request, res: Response, next: NextFunction): void {
     req.wechat = resolved.client
     const route = routes.get(`${req.method} ${req.path}`)
-    context.sessions.load(req).then(
+    const loading = context.sessions.load(req)
+    if (loading === undefined) {
+      req.wechatUser = undefined
+      proceed(req, res, next, route)
+      return
+    }
+    loading.then(
       (record) => {
         req.wechatUser = record?.user
-        if (!route) {
-          next()
-          return
-        }
-        route(context, req, res).catch((error: unknown) => sendError(req, res, error, resolved.onError))
+        proceed(req, res, next, route)
       },
       (error: unknown) => {
         if (route) sendError(req, res, error, resolved.onError)

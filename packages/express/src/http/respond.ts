@@ -1,10 +1,20 @@
 import type { Request, Response } from 'express'
 import { toRouteError } from '../error-mapping.js'
 
-/** Sends `body` as JSON with `Cache-Control: no-store` (every route answer is per user and per moment). */
+/**
+ * Sends `body` as JSON with `Cache-Control: no-store` (every route answer is per user and per moment).
+ * Written with Node's own `writeHead`/`end`: these answers need none of `res.send`'s content negotiation,
+ * ETag or freshness work, which would cost more than signing the JS-SDK config itself. Headers other
+ * middleware set earlier are kept, and Node drops the body of a HEAD answer by itself.
+ */
 export function sendJson(res: Response, status: number, body: unknown): void {
-  res.setHeader('Cache-Control', 'no-store')
-  res.status(status).type('application/json').send(JSON.stringify(body))
+  const json = JSON.stringify(body)
+  res.writeHead(status, {
+    'Cache-Control': 'no-store',
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(json),
+  })
+  res.end(json)
 }
 
 /** Sends a 302 that no cache keeps. */

@@ -43,12 +43,18 @@ export class SessionManager {
     this.#ttl = options.ttl
   }
 
-  /** The session record of the request, or `undefined` without a valid cookie or once the record expired. */
-  async load(req: Request): Promise<SessionRecord | undefined> {
+  /**
+   * The session record of the request, or `undefined` without a valid cookie or once the record expired.
+   * Answers `undefined` itself, not a promise, when the request carries no valid session id: most
+   * requests (every anonymous page view, every JS-SDK signature) then pay no store round trip and no
+   * extra promise.
+   */
+  load(req: Request): Promise<SessionRecord | undefined> | undefined {
     const id = this.#sessionId(req)
     if (!id) return undefined
-    const record = (await this.#store.get(storeKey(id))) as unknown
-    return isSessionRecord(record) ? record : undefined
+    return this.#store
+      .get(storeKey(id))
+      .then((record: unknown) => (isSessionRecord(record) ? record : undefined))
   }
 
   /**
