@@ -12,8 +12,16 @@ export interface LoadResult {
   non2xx: number
 }
 
+/** The server process's CPU time so far (user + system, µs) and the requests it has answered. */
+export interface ServerUsage {
+  cpuMicros: number
+  requests: number
+}
+
 export interface RouteServer {
   url: string
+  /** CPU time and answered requests so far: the difference over a run is its CPU cost per request. */
+  usage(): Promise<ServerUsage>
   stop(): Promise<void>
 }
 
@@ -30,6 +38,16 @@ export async function startRouteServer(mode: 'wxkit' | 'bare', baseURL: string):
   })
   return {
     url: `http://127.0.0.1:${port}`,
+    usage: () =>
+      new Promise((resolve) => {
+        const onMessage = (message: { usage?: ServerUsage }) => {
+          if (!message.usage) return
+          child.off('message', onMessage)
+          resolve(message.usage)
+        }
+        child.on('message', onMessage)
+        child.send('usage')
+      }),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve())

@@ -8,7 +8,19 @@ import { lineChartSvg } from './svg-chart.js'
 /** Everything one `pnpm bench` run measured. */
 export interface BenchReport {
   quick: boolean
-  route: { connections: number; wxkit: number; bare: number; failures: number }
+  route: {
+    connections: number
+    rounds: number
+    /** Median req/s of each side. */
+    wxkit: number
+    bare: number
+    /** Median of the per-round ratios wxkit ÷ bare (each round runs the two back to back). */
+    ratio: number
+    ratios: number[]
+    /** Median server CPU time (user + system) per answered request, in µs. */
+    cpuMicrosPerRequest: { wxkit: number; bare: number }
+    failures: number
+  }
   warm: { memory: number; redis: number }
   single: StampedeCounts
   cluster: StampedeCounts
@@ -29,15 +41,16 @@ const counts = (s: StampedeCounts) =>
 
 /** The Markdown of results/latest.md. */
 export function renderReport(r: BenchReport): string {
-  const routeRatio = r.route.wxkit / r.route.bare
+  const routeRatio = r.route.ratio
+  const cpu = r.route.cpuMicrosPerRequest
   const warmRatio = r.warm.redis / r.warm.memory
   const summary = markdownTable(
     ['#', 'figure', 'result', 'goal'],
     [
       [
         1,
-        `JS-SDK route req/s, \`@wxkit/express\` ÷ bare Express (${r.route.connections} connections, median of 3)`,
-        `**${ratio(r.route.wxkit, r.route.bare)}** (${num(r.route.wxkit)} ÷ ${num(r.route.bare)} req/s${r.route.failures ? `, ${r.route.failures} failed requests` : ''})`,
+        `JS-SDK route req/s, \`@wxkit/express\` ÷ bare Express (${r.route.connections} connections, median of ${r.route.rounds} paired rounds)`,
+        `**${routeRatio.toFixed(2)}** (rounds ${r.route.ratios.map((x) => x.toFixed(2)).join(', ')}; medians ${num(r.route.wxkit)} ÷ ${num(r.route.bare)} req/s; server CPU ${cpu.wxkit.toFixed(0)} vs ${cpu.bare.toFixed(0)} µs/request, ratio ${ratio(cpu.bare, cpu.wxkit)}${r.route.failures ? `; ${r.route.failures} failed requests` : ''})`,
         `≥ 0.9: ${goal(routeRatio >= 0.9)}`,
       ],
       [

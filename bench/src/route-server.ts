@@ -53,6 +53,13 @@ const server = app.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port })
 })
 server.keepAliveTimeout = 60_000
+// Answered requests, so the parent can divide this process's CPU time by them.
+let answered = 0
+server.on('request', (_req, res) => res.on('finish', () => answered++))
 process.on('message', (message) => {
   if (message === 'stop') server.close(() => process.exit(0))
+  if (message === 'usage') {
+    const { user, system } = process.cpuUsage()
+    process.send?.({ usage: { cpuMicros: user + system, requests: answered } })
+  }
 })

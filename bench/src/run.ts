@@ -22,6 +22,8 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const QUICK = process.env.BENCH_QUICK === '1'
 /** Figure 1 and 2 alternate the two sides this many times and keep the median, to damp noise. */
 const ROUNDS = 3
+/** Figure 1 runs more paired rounds: HTTP throughput on a 2-core VM is the noisiest figure. */
+const ROUTE_ROUNDS = QUICK ? 3 : 9
 const ROUTE_SECONDS = QUICK ? 1 : 3
 const CURVE_SECONDS = QUICK ? 1 : 2
 const WARM_MS = QUICK ? 200 : 700
@@ -84,9 +86,27 @@ await load(wxkitUrl, 10, 1) // warm-up: token, ticket, JIT
 await load(bareUrl, 10, 1)
 const routeWxkit: LoadResult[] = []
 const routeBare: LoadResult[] = []
-for (let round = 0; round < ROUNDS; round++) {
-  routeWxkit.push(await load(wxkitUrl, ROUTE_CONNECTIONS, ROUTE_SECONDS))
-  routeBare.push(await load(bareUrl, ROUTE_CONNECTIONS, ROUTE_SECONDS))
+const routeRatios: number[] = []
+const cpuPerRequest = { wxkit: [] as number[], bare: [] as number[] }
+// Paired rounds, alternating which side goes first: this VM's CPU speed drifts by tens of percent from one
+// second to the next, so only ratios of neighbouring runs, and their median, mean anything.
+for (let round = 0; round < ROUTE_ROUNDS; round++) {
+  const order = round % 2 === 0 ? (['wxkit', 'bare'] as const) : (['bare', 'wxkit'] as const)
+  const results: Partial<Record<'wxkit' | 'bare', LoadResult>> = {}
+  for (const side of order) {
+    const server = side === 'wxkit' ? wxkitServer : bareServer
+    const before = await server.usage()
+    const result = await load(side === 'wxkit' ? wxkitUrl : bareUrl, ROUTE_CONNECTIONS, ROUTE_SECONDS)
+    const after = await server.usage()
+    cpuPerRequest[side].push(
+      (after.cpuMicros - before.cpuMicros) / Math.max(1, after.requests - before.requests),
+    )
+    results[side] = result
+  }
+  const { wxkit, bare } = results as Record<'wxkit' | 'bare', LoadResult>
+  routeWxkit.push(wxkit)
+  routeBare.push(bare)
+  routeRatios.push(wxkit.requestsPerSecond / bare.requestsPerSecond)
 }
 log('4. HTTP load: cost growth at 1, 10, 100, 500 connections')
 const curve: BenchReport['curve'] = []
@@ -105,8 +125,12 @@ const report: BenchReport = {
   quick: QUICK,
   route: {
     connections: ROUTE_CONNECTIONS,
+    rounds: ROUTE_ROUNDS,
     wxkit: median(routeWxkit.map((r) => r.requestsPerSecond)),
     bare: median(routeBare.map((r) => r.requestsPerSecond)),
+    ratio: median(routeRatios),
+    ratios: routeRatios,
+    cpuMicrosPerRequest: { wxkit: median(cpuPerRequest.wxkit), bare: median(cpuPerRequest.bare) },
     failures: [...routeWxkit, ...routeBare].reduce((n, r) => n + r.errors + r.non2xx, 0),
   },
   warm: { memory: median(warmMemory), redis: median(warmRedis) },
