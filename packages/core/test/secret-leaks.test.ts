@@ -231,7 +231,7 @@ const FAULTS: Record<string, Fault> = {
   'a reset connection': { kind: 'reset' },
   'an HTTP 502 HTML page': { kind: 'http', status: 502 },
   'a malformed JSON body': { kind: 'malformed-json' },
-  'a timeout': { kind: 'delay', ms: 250 },
+  'a timeout': { kind: 'delay', ms: 1500 },
 }
 
 interface Family {
@@ -241,9 +241,11 @@ interface Family {
 }
 
 /** User-level OAuth tokens to use against the /sns/* endpoints, recorded as secrets. */
-async function userToken(s: Scenario, wechat: Wechat) {
+async function userToken(s: Scenario) {
   const code = await s.emu.control.mintCode({ kind: 'oauth', scope: 'snsapi_userinfo', openid: 'o_leak' })
-  const token = await wechat.snsOauth2(code)
+  // Set-up, not the call under test: with the scenario's 50 ms timeout a slow machine could time out an
+  // exchange WeChat already performed, and the retry would meet the used code (40163).
+  const token = await s.make({ timeout: 10_000 }).snsOauth2(code)
   s.secrets.push(code, token.access_token, token.refresh_token)
   return token
 }
@@ -311,21 +313,21 @@ const FAMILIES: Record<string, Family> = {
   'oauth2/refresh_token (refresh_token in the URL)': {
     path: '/sns/oauth2/refresh_token',
     prepare: async (s, wechat) => {
-      const token = await userToken(s, wechat)
+      const token = await userToken(s)
       return () => wechat.snsRefreshToken(token.refresh_token)
     },
   },
   'sns/userinfo (user token in the URL)': {
     path: '/sns/userinfo',
     prepare: async (s, wechat) => {
-      const token = await userToken(s, wechat)
+      const token = await userToken(s)
       return () => wechat.snsUserInfo(token.access_token, token.openid)
     },
   },
   'sns/auth (user token in the URL)': {
     path: '/sns/auth',
     prepare: async (s, wechat) => {
-      const token = await userToken(s, wechat)
+      const token = await userToken(s)
       return () => wechat.snsAuth(token.access_token, token.openid)
     },
   },
@@ -340,7 +342,7 @@ describe('no secret leaks from any endpoint family, whatever the transport failu
     const emu = await emulator()
     await emu.control.registerTemplate({ templateId: 'TPL_NONE', keys: ['thing1'] })
     const { seen, config } = observer()
-    const make = (extra: Partial<WechatConfig> = {}) => client(emu, { ...config, timeout: 50, ...extra })
+    const make = (extra: Partial<WechatConfig> = {}) => client(emu, { ...config, timeout: 300, ...extra })
     const wechat = make()
     const scenario: Scenario = { emu, wechat, secrets: [DEFAULT_APP.appSecret], make }
     const call = await family.prepare(scenario, wechat)

@@ -66,11 +66,12 @@ describe('transient failures', () => {
 
   test('a timed-out attempt is retried; when every attempt times out a WechatTimeoutError surfaces', async () => {
     const emu = await emulator()
-    await emu.control.injectFault({ path: STABLE, fault: { kind: 'delay', ms: 400 } })
-    expect(await client(emu, { timeout: 100 }).getAccessToken()).toMatch(/^\d+_/)
-    await emu.control.injectFault({ path: STABLE, times: 3, fault: { kind: 'delay', ms: 400 } })
-    const error = await rejection(client(emu, { timeout: 100 }).getAccessToken({ reload: true }))
-    expect(isWechatTimeoutError(error) && error.timeoutMs).toBe(100)
+    // Generous margins both ways: the unfaulted retry must fit in the timeout even on a loaded CI machine.
+    await emu.control.injectFault({ path: STABLE, fault: { kind: 'delay', ms: 4000 } })
+    expect(await client(emu, { timeout: 1000 }).getAccessToken()).toMatch(/^\d+_/)
+    await emu.control.injectFault({ path: STABLE, times: 3, fault: { kind: 'delay', ms: 4000 } })
+    const error = await rejection(client(emu, { timeout: 1000 }).getAccessToken({ reload: true }))
+    expect(isWechatTimeoutError(error) && error.timeoutMs).toBe(1000)
   })
 
   test('retryable: false makes exactly one attempt', async () => {

@@ -23,7 +23,7 @@ describe.each(EXPRESS_VERSIONS)('Mini Program routes on $name', (version) => {
   beforeEach(async () => {
     storeMap = new Map()
     app = await startApp(version, {
-      config: emulatorConfig(emulator, { timeout: 300 }),
+      config: emulatorConfig(emulator, { timeout: 1500 }),
       session: { secret: SESSION_SECRET, store: new Keyv({ store: storeMap }) },
     })
   })
@@ -148,7 +148,7 @@ describe.each(EXPRESS_VERSIONS)('Mini Program routes on $name', (version) => {
     ['a malformed JSON answer', 502, 'upstream_error', { kind: 'malformed-json' } as const],
     ['a reset connection', 502, 'upstream_error', { kind: 'reset' } as const],
     ['system busy (-1)', 502, 'upstream_error', { kind: 'errcode', errcode: -1 } as const],
-    ['a slow answer', 504, 'upstream_timeout', { kind: 'delay', ms: 2000 } as const],
+    ['a slow answer', 504, 'upstream_timeout', { kind: 'delay', ms: 5000 } as const],
   ])('maps %s on login to %i %s', async (_label, status, code, fault) => {
     await emulator.control.injectFault({ path: '/sns/jscode2session', times: 3, fault })
     const loginCode = await emulator.control.mintCode({ kind: 'login' })

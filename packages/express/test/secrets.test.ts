@@ -28,7 +28,7 @@ describe.each(EXPRESS_VERSIONS)('secrets on $name', (version) => {
       })
     }
     const app = await startApp(version, {
-      config: emulatorConfig(emulator, { timeout: 300 }),
+      config: emulatorConfig(emulator, { timeout: 1500 }),
       session: { secret: SESSION_SECRET, store: new Keyv({ store: storeMap }) },
       onError: (error) => reported.push(error),
     })
@@ -64,7 +64,7 @@ describe.each(EXPRESS_VERSIONS)('secrets on $name', (version) => {
         { kind: 'http', status: 500 },
         { kind: 'malformed-json' },
         { kind: 'reset' },
-        { kind: 'delay', ms: 1500 },
+        { kind: 'delay', ms: 5000 },
         { kind: 'errcode', errcode: 40001 },
       ] as const) {
         const code = await emulator.control.mintCode({ kind: 'login' })
