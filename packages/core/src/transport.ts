@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici'
 import type { ResolvedConfig } from './config.js'
 import {
   isTransientError,
+  isWechatError,
   WechatError,
   WechatHttpError,
   WechatNetworkError,
@@ -27,6 +28,12 @@ export interface CallSpec {
   idempotent: boolean
   /** The caller's `retryable` option (false disables every retry). */
   retryable: boolean
+  /**
+   * For calls that spend a single-use code: the errcodes WeChat answers for a code already used. Met on a
+   * retry, they mean the attempt whose answer was lost did use it, so the transient failure is what the
+   * caller gets (a timeout says "try again"; 40163 would blame the code).
+   */
+  codeUsedErrcodes?: readonly number[]
   signal?: AbortSignal | undefined
 }
 
@@ -282,11 +289,19 @@ export class Transport {
 
   async #withRetries<T>(spec: CallSpec, run: (retryCount: number) => Promise<T>): Promise<T> {
     const { limit, delayMs, maxDelayMs } = this.#config.retry
+    let lastTransient: unknown
     for (let retryCount = 0; ; retryCount++) {
       try {
         return await run(retryCount)
       } catch (error) {
         if (spec.signal?.aborted) throw spec.signal.reason
+        if (
+          lastTransient !== undefined &&
+          isWechatError(error) &&
+          spec.codeUsedErrcodes?.includes(error.errcode)
+        )
+          throw lastTransient
+        lastTransient = error
         if (!spec.idempotent || !spec.retryable || retryCount >= limit || !isTransientError(error))
           throw error
         const delay = Math.round(

@@ -23,6 +23,18 @@ describe('jsCode2Session', () => {
     expect(await calls(emu, '/sns/jscode2session')).toBe(2)
   })
 
+  test('a retry that finds the code used by the attempt whose answer was lost surfaces the timeout, not 40163', async () => {
+    const emu = await emulator()
+    // The first attempt times out at 300 ms; WeChat still answers it at 800 ms, using the code; the retry
+    // (after about 1.5 s) then meets 40163, which would wrongly blame the code.
+    await emu.control.injectFault({ path: '/sns/jscode2session', fault: { kind: 'delay', ms: 800 } })
+    const code = await emu.control.mintCode({ kind: 'login', openid: 'o_user_1' })
+    const wechat = client(emu, { timeout: 300, retry: { limit: 1, delayMs: 1500, maxDelayMs: 1500 } })
+    const error = await rejection(wechat.jsCode2Session(code))
+    expect(error).toMatchObject({ name: 'WechatTimeoutError', endpoint: '/sns/jscode2session' })
+    expect(await calls(emu, '/sns/jscode2session')).toBe(2)
+  })
+
   test("an unknown code fails with 40029, carrying WeChat's errmsg and the rid parsed from it", async () => {
     const emu = await emulator()
     const error = await rejection(client(emu).jsCode2Session('not-a-real-code'))

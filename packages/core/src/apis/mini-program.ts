@@ -1,4 +1,5 @@
 import type { ApiContext } from '../api-context.js'
+import { ErrCode } from '../errcode.js'
 import { WechatResponseError } from '../errors.js'
 import type { RequestOptions } from '../request-options.js'
 import { requireString } from '../validate.js'
@@ -47,6 +48,7 @@ export async function jsCode2Session(
     secrets: [appSecret, code],
     idempotent: true,
     retryable: options.retryable !== false,
+    codeUsedErrcodes: [ErrCode.CodeUsed],
     signal: options.signal,
   })
   if (typeof body.openid !== 'string' || typeof body.session_key !== 'string') {
@@ -78,6 +80,8 @@ export async function getUserPhoneNumber(
       secrets: [token, code],
       idempotent: true,
       retryable: options.retryable !== false,
+      // WeChat answers a phone code used before with 40029, not 40163.
+      codeUsedErrcodes: [ErrCode.InvalidCode],
       signal: options.signal,
     }),
   )

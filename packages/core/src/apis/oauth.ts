@@ -110,6 +110,7 @@ export async function snsOauth2(
     secrets: [appSecret, code],
     idempotent: true,
     retryable: options.retryable !== false,
+    codeUsedErrcodes: [ErrCode.CodeUsed],
     signal: options.signal,
   })
   return readOauth(endpoint, body)
