@@ -1,19 +1,9 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { inspect } from 'node:util'
 import type { RunningEmulator } from '@wxkit/emulator'
 import { Server as ProxyServer } from 'proxy-chain'
 import { describe, expect, test } from 'vitest'
 import { decryptOpenData, type Wechat, type WechatConfig } from '../src/index.js'
-import { client, DEFAULT_APP, emulator, expectNoSecrets, rejection } from './helpers.js'
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+import { client, closedPort, DEFAULT_APP, emulator, expectNoSecrets, rejection } from './helpers.js'
 
 interface Scenario {
   emu: RunningEmulator

@@ -11,18 +11,10 @@ import {
   type RetryEvent,
   Wechat,
 } from '../src/index.js'
-import { calls, client, DEFAULT_APP, emulator, rejection } from './helpers.js'
+import { calls, client, closedPort, DEFAULT_APP, emulator, rejection } from './helpers.js'
 
 const STABLE = '/cgi-bin/stable_token'
 
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 const TICKET = '/cgi-bin/ticket/getticket'
 
 describe('transient failures', () => {

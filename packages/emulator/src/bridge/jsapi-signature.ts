@@ -1,5 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 
+// Written apart from @wxkit/core's signer on purpose: the emulator is the independent check of the client,
+// and a shared implementation would make a signing bug pass both sides.
+
 /** The four values WeChat signs for `wx.config`, named as `wx.config` names them. */
 export interface JsApiSignatureInput {
   /** A live jsapi_ticket of the app. */
