@@ -182,20 +182,22 @@ describe.each(EXPRESS_VERSIONS)('sessions on $name', (version) => {
       stores.push(store)
       return store
     }
+    /** Two app instances, each with its own connection to the one Redis namespace. */
+    const twoInstances = async (): Promise<[TestApp, TestApp]> => {
+      const instance = () =>
+        start(version, {
+          config: emulatorConfig(emulator),
+          session: { secret: SESSION_SECRET, store: redisStore() },
+        })
+      return [await instance(), await instance()]
+    }
     afterAll(async () => {
       await stores[0]?.clear()
       await Promise.all(stores.map((store) => store.disconnect()))
     })
 
     it('sees a session created on one instance on the other, and a logout on both', async () => {
-      const a = await start(version, {
-        config: emulatorConfig(emulator),
-        session: { secret: SESSION_SECRET, store: redisStore() },
-      })
-      const b = await start(version, {
-        config: emulatorConfig(emulator),
-        session: { secret: SESSION_SECRET, store: redisStore() },
-      })
+      const [a, b] = await twoInstances()
       const jar = new CookieJar()
       expect((await miniLogin(a, jar, 'o_redis')).status).toBe(200)
       const me = await b.request('/wechat/me', { jar })
@@ -208,14 +210,7 @@ describe.each(EXPRESS_VERSIONS)('sessions on $name', (version) => {
     })
 
     it('completes an OAuth login started on one instance on the other, also for a duplicate callback', async () => {
-      const a = await start(version, {
-        config: emulatorConfig(emulator),
-        session: { secret: SESSION_SECRET, store: redisStore() },
-      })
-      const b = await start(version, {
-        config: emulatorConfig(emulator),
-        session: { secret: SESSION_SECRET, store: redisStore() },
-      })
+      const [a, b] = await twoInstances()
       const jar = new CookieJar()
       const login = await a.request('/wechat/oauth/login?returnTo=/shared', { jar })
       const consent = await fetch(login.headers.get('location') as string, { redirect: 'manual' })
