@@ -15,17 +15,17 @@ export interface WechatRetryOptions {
    * Retries after the first attempt (0 disables). Never unbounded.
    * @default 2
    */
-  limit?: number
+  limit?: number | undefined
   /**
    * Delay before the first retry; doubles each time, with ±25 % jitter.
    * @default 300
    */
-  delayMs?: number
+  delayMs?: number | undefined
   /**
    * Upper bound of one delay.
    * @default 3000
    */
-  maxDelayMs?: number
+  maxDelayMs?: number | undefined
 }
 
 /**
@@ -42,65 +42,65 @@ export interface WechatConfig {
    * `env_version` of QR codes.
    * @default 'release'
    */
-  env?: WechatEnv
+  env?: WechatEnv | undefined
   /** An http(s) proxy URL for all calls (undici `ProxyAgent`). */
-  proxy?: string
+  proxy?: string | undefined
   /**
    * WeChat API origin (point it at `@wxkit/emulator` in tests).
    * @default 'https://api.weixin.qq.com'
    */
-  baseURL?: string
+  baseURL?: string | undefined
   /**
    * Origin of the OAuth authorize page.
    * @default 'https://open.weixin.qq.com'
    */
-  oauthBaseURL?: string
+  oauthBaseURL?: string | undefined
   /**
    * Timeout of one HTTP attempt in milliseconds (retries get their own).
    * @default 10000
    */
-  timeout?: number
+  timeout?: number | undefined
   /**
    * Shared cache for access_token, jsapi_ticket and the force-refresh budget. Use one store (e.g.
    * `@keyv/redis`) for all instances of an app. Keys look like `wxkit:<appId>:access_token`.
    * @default an in-memory Keyv
    */
-  cache?: Keyv
+  cache?: Keyv | undefined
   /**
    * `stable`: `POST /cgi-bin/stable_token` (idempotent across instances; secret in the body).
    * `classic`: `GET /cgi-bin/token` (every call retires the previous token).
    * @default 'stable'
    */
-  tokenMode?: TokenMode
+  tokenMode?: TokenMode | undefined
   /** Request hooks and operator events; see {@link WechatHooks}. */
-  hooks?: WechatHooks
+  hooks?: WechatHooks | undefined
   /** Cross-process lock taken on a cold cache so only one process fetches. */
-  lock?: WechatLock
+  lock?: WechatLock | undefined
   /** Timings of {@link WechatConfig.lock}. */
-  lockTimings?: WechatLockTimings
+  lockTimings?: WechatLockTimings | undefined
   /**
    * Receives operational warnings (once per cache outage, force-refresh budget exhausted…).
    * @default a no-op (nothing is printed)
    */
-  logger?: WechatLogger
+  logger?: WechatLogger | undefined
   /** Retry policy for transient failures of idempotent calls. */
-  retry?: WechatRetryOptions
+  retry?: WechatRetryOptions | undefined
   /**
    * How long a token/ticket is trusted from process memory before the shared cache is checked again in
    * the background (it is never used past its expiry).
    * @default 60000
    */
-  memoryTtlMs?: number
+  memoryTtlMs?: number | undefined
   /**
    * Timeout of one cache operation; a slower store counts as an outage.
    * @default 1000
    */
-  cacheTimeoutMs?: number
+  cacheTimeoutMs?: number | undefined
   /**
    * Clock in milliseconds (a test seam).
    * @default Date.now
    */
-  now?: () => number
+  now?: (() => number) | undefined
 }
 
 /** {@link WechatConfig} with every default applied. */
@@ -116,9 +116,9 @@ export interface ResolvedConfig {
   tokenMode: TokenMode
   hooks: WechatHooks
   lock: WechatLock | undefined
-  lockTimings: Required<WechatLockTimings>
+  lockTimings: { ttlMs: number; waitMs: number; pollMs: number }
   logger: WechatLogger
-  retry: Required<WechatRetryOptions>
+  retry: { limit: number; delayMs: number; maxDelayMs: number }
   memoryTtlMs: number
   cacheTimeoutMs: number
   now: () => number

@@ -19,16 +19,16 @@ export interface WechatLockTimings {
    * How long the lock is held at most (its TTL in the store).
    * @default 15000
    */
-  ttlMs?: number
+  ttlMs?: number | undefined
   /**
    * How long a process that did not get the lock polls the shared cache for the holder's result before
    * fetching itself.
    * @default 10000
    */
-  waitMs?: number
+  waitMs?: number | undefined
   /**
    * Interval between two polls of the shared cache while waiting.
    * @default 50
    */
-  pollMs?: number
+  pollMs?: number | undefined
 }

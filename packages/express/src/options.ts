@@ -11,9 +11,9 @@ export interface WechatJsSdkOptions {
    * `403 url_not_allowed`, so the server is not a signing oracle for other sites.
    * @default the request's own origin (honouring Express's `trust proxy` for `X-Forwarded-Proto/Host`)
    */
-  allowedOrigins?: string[]
+  allowedOrigins?: string[] | undefined
   /** Sent back as `jsApiList` in the config, ready to spread into `wx.config`. */
-  jsApiList?: string[]
+  jsApiList?: string[] | undefined
 }
 
 /** Options of the Mini Program routes (`POST {prefix}/mini/login`, `POST {prefix}/mini/phone`). None yet. */
@@ -27,17 +27,17 @@ export interface WechatOauthOptions {
    * page and adds `nickname` and `avatar` to the identity.
    * @default 'snsapi_base'
    */
-  scope?: 'snsapi_base' | 'snsapi_userinfo'
+  scope?: 'snsapi_base' | 'snsapi_userinfo' | undefined
   /**
    * Where the callback redirects when `returnTo` is missing or unsafe. Must itself be a same-origin path.
    * @default '/'
    */
-  defaultReturnTo?: string
+  defaultReturnTo?: string | undefined
   /**
    * The absolute callback URL registered with WeChat.
    * @default the request's own origin + mount path + `{prefix}/oauth/callback`
    */
-  redirectUri?: string
+  redirectUri?: string | undefined
 }
 
 /** Session cookie and store options. */
@@ -51,55 +51,55 @@ export interface WechatSessionOptions {
    * Name of the session cookie; the OAuth state cookie is named `${cookieName}.state`.
    * @default 'wxkit.sid'
    */
-  cookieName?: string
+  cookieName?: string | undefined
   /**
    * Session lifetime in milliseconds (cookie `Max-Age` and store TTL).
    * @default 604_800_000 (7 days)
    */
-  ttl?: number
+  ttl?: number | undefined
   /**
    * Where session records, OAuth states and OAuth exchange results live. Share a Redis-backed Keyv between
    * instances behind a load balancer.
    * @default the client's cache: `config.cache` (an in-memory Keyv when absent, shared with the client
    * that `config` builds) or the given client's `cache`; else an in-memory Keyv
    */
-  store?: Keyv
+  store?: Keyv | undefined
 }
 
 /** Options of {@link wechat}. */
 export interface WechatMiddlewareOptions {
   /** A ready `Wechat` client shared by all requests. Give either `client` or `config`. */
-  client?: Wechat
+  client?: Wechat | undefined
   /** Configuration for one `Wechat` client that the middleware builds and shares. */
-  config?: WechatConfig
+  config?: WechatConfig | undefined
   /**
    * Path prefix of the routes. `''` mounts them at the root.
    * @default '/wechat'
    */
-  prefix?: string
+  prefix?: string | undefined
   /** The JS-SDK config route; `false` turns it off. @default {} */
-  jssdk?: WechatJsSdkOptions | false
+  jssdk?: WechatJsSdkOptions | false | undefined
   /** The Mini Program login and phone routes; `false` turns them off. @default {} */
-  miniProgram?: WechatMiniProgramOptions | false
+  miniProgram?: WechatMiniProgramOptions | false | undefined
   /** The H5 OAuth login routes; `false` turns them off. @default {} */
-  oauth?: WechatOauthOptions | false
+  oauth?: WechatOauthOptions | false | undefined
   /** Session options; `secret` is required. */
   session: WechatSessionOptions
   /**
    * Called after WeChat confirmed a login and before the session starts (`req.wechatUser` is already set).
    * Throwing fails the login with `500 internal_error`; sending a response yourself ends the route there.
    */
-  onLogin?: (identity: WechatUser, req: Request, res: Response) => void | Promise<void>
+  onLogin?: ((identity: WechatUser, req: Request, res: Response) => void | Promise<void>) | undefined
   /**
    * Called with every error that the routes answer with a 5xx status, for logging. The error carries no
    * secret (errors of `@wxkit/core` are redacted by construction).
    */
-  onError?: (error: unknown, req: Request) => void
+  onError?: ((error: unknown, req: Request) => void) | undefined
   /**
    * Largest accepted JSON body in bytes; larger bodies get `413 payload_too_large`.
    * @default 8192
    */
-  bodyLimit?: number
+  bodyLimit?: number | undefined
 }
 
 /** The options after validation, with every default filled in. */
