@@ -1,8 +1,8 @@
 import KeyvRedis from '@keyv/redis'
 import type { RunningEmulator } from '@wxkit/emulator'
 import Keyv from 'keyv'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { CookieJar, json, SESSION_SECRET, startApp, type TestApp } from './support/app-harness.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { appsClosedAfterEach, CookieJar, json, SESSION_SECRET, type TestApp } from './support/app-harness.js'
 import { emulatorConfig, startTestEmulator } from './support/emulator.js'
 import { EXPRESS_VERSIONS } from './support/express-versions.js'
 
@@ -18,15 +18,7 @@ afterAll(() => emulator.close())
 const errorBody = (code: string) => ({ error: { code, message: expect.any(String) } })
 
 describe.each(EXPRESS_VERSIONS)('sessions on $name', (version) => {
-  const apps: TestApp[] = []
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()))
-  })
-  async function start(...args: Parameters<typeof startApp>): Promise<TestApp> {
-    const app = await startApp(...args)
-    apps.push(app)
-    return app
-  }
+  const start = appsClosedAfterEach()
   async function miniLogin(app: TestApp, jar: CookieJar, openid: string): Promise<Response> {
     const code = await emulator.control.mintCode({ kind: 'login', openid })
     return app.request('/wechat/mini/login', { method: 'POST', json: { code }, jar })

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Wechat } from '@wxkit/core'
 import type Keyv from 'keyv'
+import { WechatRouteError } from '../errors.js'
 import type { WechatUser } from '../identity.js'
 
 /** How long the result of one code's exchange is reused for a duplicate callback. */
@@ -13,9 +14,18 @@ const WAIT_STEP_MS = 100
 /** The outcome of exchanging an OAuth code: an identity, or a snapshot-page user who stays anonymous. */
 export type OauthExchangeResult = { user: WechatUser } | { snapshot: true }
 
-/** The key under which a code's exchange lives: a sha256 of the code, never the code itself. */
+/** A sha256 of a code, so neither the store nor a state record holds the code itself. */
 export function codeHash(code: string): string {
   return createHash('sha256').update(code).digest('hex')
+}
+
+/**
+ * The store key of one code's exchange, bound to the state that redeemed it: the shared result of a
+ * duplicate callback may only go to the browser that started that login, never to another state that
+ * presents the same (used) code.
+ */
+export function exchangeKey(state: string, hashOfCode: string): string {
+  return KEY_PREFIX + createHash('sha256').update(`${state}\n${hashOfCode}`).digest('hex')
 }
 
 /**
@@ -37,17 +47,25 @@ export class OauthCodeExchange {
     this.#store = store
   }
 
-  /** The identity behind `code`, fetching the profile when the granted scope includes `snsapi_userinfo`. */
-  exchange(code: string, hash: string): Promise<OauthExchangeResult> {
-    const pending = this.#inflight.get(hash)
+  /**
+   * The identity behind `code`, fetching the profile when the granted scope includes `snsapi_userinfo`.
+   * @param key the {@link exchangeKey} of the state and code.
+   * @throws WechatRouteError `code_used` when the session this exchange started was ended (logout).
+   */
+  exchange(code: string, key: string): Promise<OauthExchangeResult> {
+    const pending = this.#inflight.get(key)
     if (pending) return pending
-    const exchange = this.#exchangeOnce(code, hash).finally(() => this.#inflight.delete(hash))
-    this.#inflight.set(hash, exchange)
+    const exchange = this.#exchangeOnce(code, key).finally(() => this.#inflight.delete(key))
+    this.#inflight.set(key, exchange)
     return exchange
   }
 
-  async #exchangeOnce(code: string, hash: string): Promise<OauthExchangeResult> {
-    const key = KEY_PREFIX + hash
+  /** Ends a stored exchange result, so its callback URL signs no one in again (called at logout). */
+  async end(key: string): Promise<void> {
+    await this.#store.set(key, ENDED, OAUTH_EXCHANGE_REUSE_MS)
+  }
+
+  async #exchangeOnce(code: string, key: string): Promise<OauthExchangeResult> {
     const cached = await this.#stored(key)
     if (cached) return cached
     let result: OauthExchangeResult
@@ -91,10 +109,17 @@ export class OauthCodeExchange {
   async #stored(key: string): Promise<OauthExchangeResult | undefined> {
     const value = (await this.#store.get(key)) as unknown
     if (typeof value !== 'object' || value === null) return undefined
+    if ((value as { ended?: unknown }).ended === true) throw codeUsed()
     if ((value as { snapshot?: unknown }).snapshot === true) return { snapshot: true }
     const user = (value as { user?: WechatUser }).user
     return user && typeof user.openid === 'string' ? { user } : undefined
   }
+}
+
+const ENDED = { ended: true }
+
+function codeUsed(): WechatRouteError {
+  return new WechatRouteError('code_used', 'The code was already used; get a new one')
 }
 
 function errcodeOf(error: unknown): number | undefined {

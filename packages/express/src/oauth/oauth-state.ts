@@ -53,6 +53,11 @@ export class OauthStateStore {
     return state
   }
 
+  /** Clears the state cookie when the request carries one (at logout: the login it bound is over). */
+  clear(req: Request, res: Response): void {
+    if (readCookie(req, this.#cookieName) !== undefined) writeCookie(req, res, this.#cookieName, '', 0)
+  }
+
   /**
    * Checks `state` against the browser's cookie and the store and marks it used with `codeHash`.
    * @throws WechatRouteError `invalid_state` when the state is forged, expired, from another browser or

@@ -17,7 +17,7 @@ export const miniLoginRoute: RouteHandler = async (context, req, res) => {
   const session = await context.options.client.jsCode2Session(code)
   const user: WechatUser = { openid: session.openid, source: 'mini' }
   if (session.unionid) user.unionid = session.unionid
-  const sessionToken = await signIn(context, req, res, user, session.session_key)
+  const sessionToken = await signIn(context, req, res, user, { sessionKey: session.session_key })
   if (sessionToken === undefined) return
   sendJson(res, 200, {
     openid: user.openid,

@@ -1,7 +1,7 @@
 import { WechatRouteError } from '../errors.js'
 import { queryParam } from '../http/query.js'
 import { sendRedirect } from '../http/respond.js'
-import { codeHash } from '../oauth/code-exchange.js'
+import { codeHash, exchangeKey } from '../oauth/code-exchange.js'
 import { safeReturnTo } from '../oauth/return-to.js'
 import { requireCode } from './code-input.js'
 import type { RouteHandler } from './route-context.js'
@@ -31,13 +31,14 @@ export const oauthCallbackRoute: RouteHandler = async (context, req, res) => {
   const code = requireCode(rawCode)
   const hash = codeHash(code)
   const record = await context.states.redeem(req, state, hash)
-  const result = await context.exchange.exchange(code, hash)
+  const key = exchangeKey(state, hash)
+  const result = await context.exchange.exchange(code, key)
   const returnTo = safeReturnTo(record.returnTo) ?? oauth.defaultReturnTo
   if ('snapshot' in result) {
     sendRedirect(res, returnTo)
     return
   }
-  if ((await signIn(context, req, res, result.user)) === undefined) return
+  if ((await signIn(context, req, res, result.user, { oauthExchange: key })) === undefined) return
   sendRedirect(res, returnTo)
 }
 

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express'
 import type { WechatUser } from '../identity.js'
+import type { SessionRecord } from '../session/session-manager.js'
 import type { RouteContext } from './route-context.js'
 
 /**
@@ -12,12 +13,12 @@ export async function signIn(
   req: Request,
   res: Response,
   user: WechatUser,
-  sessionKey?: string,
+  extra: Pick<SessionRecord, 'sessionKey' | 'oauthExchange'> = {},
 ): Promise<string | undefined> {
   req.wechatUser = user
   await context.options.onLogin?.(user, req, res)
   if (res.headersSent) return undefined
-  return context.sessions.start(req, res, user, sessionKey)
+  return context.sessions.start(req, res, user, extra)
 }
 
 /** The identity as routes answer it: only the documented fields, nothing from the session record. */

@@ -13,6 +13,8 @@ export interface SessionRecord {
   sessionKey?: string
   /** When the session started (ms since the epoch). */
   createdAt: number
+  /** The OAuth exchange result this session came from, ended with the session (no replay after logout). */
+  oauthExchange?: string
 }
 
 const KEY_PREFIX = 'wxkit:express:session:'
@@ -61,11 +63,16 @@ export class SessionManager {
    * Starts a fresh session for `user`: always a new id (no session fixation), the previous session of the
    * request is destroyed, and the cookie is set on `res`.
    */
-  async start(req: Request, res: Response, user: WechatUser, sessionKey?: string): Promise<string> {
+  async start(
+    req: Request,
+    res: Response,
+    user: WechatUser,
+    extra: Pick<SessionRecord, 'sessionKey' | 'oauthExchange'> = {},
+  ): Promise<string> {
     const previous = this.#sessionId(req)
     if (previous) await this.#store.delete(storeKey(previous))
     const id = randomBytes(SESSION_ID_BYTES).toString('base64url')
-    const record: SessionRecord = { user, createdAt: Date.now(), ...(sessionKey ? { sessionKey } : {}) }
+    const record: SessionRecord = { user, createdAt: Date.now(), ...extra }
     await this.#store.set(storeKey(id), record, this.#ttl)
     const token = this.#signer.sign(id)
     writeCookie(req, res, this.#cookieName, token, this.#ttl)
@@ -76,10 +83,16 @@ export class SessionManager {
    * Ends the session of the request on the server (the record is deleted) and clears the cookie when the
    * request carried one (so a cross-site form, which SameSite=Lax sends without the cookie, clears nothing).
    */
-  async destroy(req: Request, res: Response): Promise<void> {
+  async destroy(req: Request, res: Response): Promise<SessionRecord | undefined> {
     const id = this.#sessionId(req)
-    if (id) await this.#store.delete(storeKey(id))
+    let record: SessionRecord | undefined
+    if (id) {
+      const stored = (await this.#store.get(storeKey(id))) as unknown
+      record = isSessionRecord(stored) ? stored : undefined
+      await this.#store.delete(storeKey(id))
+    }
     if (readCookie(req, this.#cookieName) !== undefined) writeCookie(req, res, this.#cookieName, '', 0)
+    return record
   }
 
   #sessionId(req: Request): string | undefined {

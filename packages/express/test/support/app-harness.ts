@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
+import { afterEach } from 'vitest'
 import { type WechatMiddlewareOptions, wechat } from '../../src/index.js'
 import { CookieJar } from './cookie-jar.js'
 import type { ExpressVersion } from './express-versions.js'
@@ -68,6 +69,22 @@ export async function startApp(
 }
 
 export { CookieJar }
+
+/**
+ * `startApp` for one `describe` block: every app it starts is closed after each test (register in the
+ * block: it calls `afterEach`).
+ */
+export function appsClosedAfterEach(): (...args: Parameters<typeof startApp>) => Promise<TestApp> {
+  const apps: TestApp[] = []
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()))
+  })
+  return async (...args) => {
+    const app = await startApp(...args)
+    apps.push(app)
+    return app
+  }
+}
 
 /** A decoded JSON answer, loosely typed for assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON fields.
