@@ -61,3 +61,4 @@ export {
 } from './token-store.js'
 export { truncateString } from './truncate-string.js'
 export { Wechat } from './wechat.js'
+export type { WechatRequest } from './wechat-request.js'

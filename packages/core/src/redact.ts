@@ -25,13 +25,20 @@ export function redactUrl(url: string): string {
   return parsed.toString()
 }
 
-/** Returns the path of `url` only (no query, no credentials); what errors carry as `endpoint`. */
-export function endpointOf(url: string): string {
-  try {
-    return new URL(url).pathname
-  } catch {
-    return REDACTED
+/**
+ * The secret values of one call: every query parameter and top-level JSON body field whose name is in the
+ * list above (the access_token, a login or phone code, the AppSecret in a stable_token body…).
+ */
+export function secretsOf(query: Record<string, string | undefined> | undefined, json: unknown): string[] {
+  const out: string[] = []
+  const body = json !== null && typeof json === 'object' ? (json as Record<string, unknown>) : undefined
+  for (const name of SECRET_PARAMS) {
+    const inQuery = query?.[name]
+    if (typeof inQuery === 'string') out.push(inQuery)
+    const inBody = body?.[name]
+    if (typeof inBody === 'string') out.push(inBody)
   }
+  return out
 }
 
 /**

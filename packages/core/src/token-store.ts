@@ -3,6 +3,7 @@ import { TOKEN_INVALID_ERRCODES } from './errcode.js'
 import { isWechatError, WechatClientError, WechatResponseError } from './errors.js'
 import type { Events } from './events.js'
 import type { TokenRefreshEvent } from './hooks.js'
+import type { RequestOptions } from './request-options.js'
 import type { SharedCache } from './shared-cache.js'
 import type { Transport } from './transport.js'
 
@@ -147,6 +148,29 @@ export class TokenStore {
   /** The jsapi_ticket, from memory, the shared cache, or WeChat. */
   getJsTicket(reload: boolean, signal: AbortSignal | undefined): Promise<string> {
     return this.#get('jsapi_ticket', reload, signal)
+  }
+
+  /**
+   * The one refresh policy: runs `call` with the access_token; on 40001/40014/42001 (when `retryable`)
+   * refreshes once by compare-and-swap and runs it again. When that retry ran on a token adopted from the
+   * shared cache, which may have been rotated too, one more compare-and-swap is allowed: it finds exactly
+   * that token in the store, so it is the one real refresh.
+   */
+  async withAccessToken<T>(options: RequestOptions, call: (token: string) => Promise<T>): Promise<T> {
+    let token = await this.getAccessToken(options.reloadAccessToken === true, options.signal)
+    let adopted = false
+    for (let round = 0; ; round++) {
+      try {
+        return await call(token)
+      } catch (error) {
+        const mayRetry = options.retryable !== false && (round === 0 || (round === 1 && adopted))
+        if (!mayRetry || !isWechatError(error) || !TOKEN_INVALID_ERRCODES.has(error.errcode)) throw error
+        if (options.signal?.aborted) throw options.signal.reason
+        const next = await this.invalidateAccessToken(token, options.signal)
+        token = next.token
+        adopted = next.adopted
+      }
+    }
   }
 
   /**
@@ -352,26 +376,26 @@ export class TokenStore {
   ): Promise<{ value: string; expiresIn: number; forced: boolean }> {
     const { appId, appSecret, tokenMode } = this.#config
     if (tokenMode === 'classic') {
-      const body = await this.#transport.json<TokenResponse>({
+      const body = (await this.#transport.send({
         endpoint: '/cgi-bin/token',
         method: 'GET',
         query: { grant_type: 'client_credential', appid: appId, secret: appSecret },
-        secrets: [appSecret],
         idempotent: true,
         retryable: true,
-      })
+        response: 'json',
+      })) as TokenResponse
       return { ...this.#readToken('/cgi-bin/token', body), forced: false }
     }
     const normal = this.#readToken(
       '/cgi-bin/stable_token',
-      await this.#transport.json<TokenResponse>({
+      (await this.#transport.send({
         endpoint: '/cgi-bin/stable_token',
         method: 'POST',
         json: { grant_type: 'client_credential', appid: appId, secret: appSecret, force_refresh: false },
-        secrets: [appSecret],
         idempotent: true,
         retryable: true,
-      }),
+        response: 'json',
+      })) as TokenResponse,
     )
     if (rejected === undefined || normal.value !== rejected) return { ...normal, forced: false }
     // Normal mode handed back the very token WeChat just rejected: force a new one, within budget.
@@ -387,15 +411,15 @@ export class TokenStore {
     }
     const forced = this.#readToken(
       '/cgi-bin/stable_token',
-      await this.#transport.json<TokenResponse>({
+      (await this.#transport.send({
         endpoint: '/cgi-bin/stable_token',
         method: 'POST',
         json: { grant_type: 'client_credential', appid: appId, secret: appSecret, force_refresh: true },
-        secrets: [appSecret],
         // Each force refresh spends budget: never repeat it automatically.
         idempotent: false,
         retryable: false,
-      }),
+        response: 'json',
+      })) as TokenResponse,
     )
     return { ...forced, forced: true }
   }
@@ -426,33 +450,23 @@ export class TokenStore {
   }
 
   async #fetchTicket(): Promise<{ value: string; expiresIn: number; forced: boolean }> {
-    let token = await this.getAccessToken(false, undefined)
-    // One refresh-and-retry, plus one more only when the retry ran on a token adopted from the cache.
-    let retryAllowed = true
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const body = await this.#transport.json<TicketResponse>({
-          endpoint: '/cgi-bin/ticket/getticket',
-          method: 'GET',
-          query: { access_token: token, type: 'jsapi' },
-          secrets: [token],
-          idempotent: true,
-          retryable: true,
-        })
-        const expiresIn = Number(body.expires_in)
-        if (typeof body.ticket !== 'string' || body.ticket === '' || !(expiresIn > 0)) {
-          throw new WechatResponseError({
-            endpoint: '/cgi-bin/ticket/getticket',
-            reason: 'no ticket/expires_in in the response',
-          })
-        }
-        return { value: body.ticket, expiresIn, forced: false }
-      } catch (error) {
-        if (!isWechatError(error) || !TOKEN_INVALID_ERRCODES.has(error.errcode) || !retryAllowed) throw error
-        const next = await this.invalidateAccessToken(token, undefined)
-        token = next.token
-        retryAllowed = next.adopted && attempt === 0
-      }
+    const body = (await this.withAccessToken({}, (token) =>
+      this.#transport.send({
+        endpoint: '/cgi-bin/ticket/getticket',
+        method: 'GET',
+        query: { access_token: token, type: 'jsapi' },
+        idempotent: true,
+        retryable: true,
+        response: 'json',
+      }),
+    )) as TicketResponse
+    const expiresIn = Number(body.expires_in)
+    if (typeof body.ticket !== 'string' || body.ticket === '' || !(expiresIn > 0)) {
+      throw new WechatResponseError({
+        endpoint: '/cgi-bin/ticket/getticket',
+        reason: 'no ticket/expires_in in the response',
+      })
     }
+    return { value: body.ticket, expiresIn, forced: false }
   }
 }

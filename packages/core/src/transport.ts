@@ -1,6 +1,7 @@
 import ky, { type KyInstance } from 'ky'
 import type { Dispatcher } from 'undici'
 import type { ResolvedConfig } from './config.js'
+import type { Query } from './endpoint.js'
 import {
   isTransientError,
   isWechatError,
@@ -11,29 +12,25 @@ import {
   WechatTimeoutError,
 } from './errors.js'
 import type { Events } from './events.js'
-import { redactUrl, scrub } from './redact.js'
+import { redactUrl, scrub, secretsOf } from './redact.js'
 
-/** One WeChat call, described without secrets leaking into anything but the wire. */
+/** One WeChat call as the transport sees it (built from an {@link Endpoint} or a public `request()`). */
 export interface CallSpec {
   /** API path, e.g. `/sns/jscode2session`. */
   endpoint: string
   method: 'GET' | 'POST'
   /** Query parameters (undefined values are skipped). */
-  query?: Record<string, string | undefined>
+  query?: Query | undefined
   /** JSON body for POST. */
   json?: unknown
-  /** Secret values of this call, scrubbed from any text that reaches an error. */
-  secrets: readonly (string | undefined)[]
   /** Whether repeating the call is harmless (enables transient-failure retries). */
   idempotent: boolean
   /** The caller's `retryable` option (false disables every retry). */
   retryable: boolean
-  /**
-   * For calls that spend a single-use code: the errcodes WeChat answers for a code already used. Met on a
-   * retry, they mean the attempt whose answer was lost did use it, so the transient failure is what the
-   * caller gets (a timeout says "try again"; 40163 would blame the code).
-   */
-  codeUsedErrcodes?: readonly number[]
+  /** `json`: the parsed object. `bytes`: the body bytes, JSON answers being errors. */
+  response: 'json' | 'bytes'
+  /** See {@link Endpoint.codeUsedErrcodes}. */
+  codeUsedErrcodes?: readonly number[] | undefined
   signal?: AbortSignal | undefined
 }
 
@@ -183,8 +180,15 @@ export class Transport {
     })
   }
 
-  /** Performs a JSON call and returns the body; throws {@link WechatError} for a non-zero errcode. */
-  async json<T>(spec: CallSpec): Promise<T> {
+  /**
+   * Performs a call and returns the JSON body (or the bytes); throws {@link WechatError} for a non-zero
+   * errcode.
+   */
+  send(spec: CallSpec): Promise<unknown> {
+    return spec.response === 'bytes' ? this.#bytes(spec) : this.#json(spec)
+  }
+
+  async #json<T>(spec: CallSpec): Promise<T> {
     return this.#withRetries(spec, async (retryCount) => {
       const raw = await this.#attempt(spec, retryCount)
       return this.#parseJson<T>(spec, raw)
@@ -192,38 +196,34 @@ export class Transport {
   }
 
   /**
-   * Performs a call that answers an image on success and JSON on failure (`getwxacodeunlimit`). Decides
-   * by Content-Type, never by status (WeChat's JSON errors come with HTTP 200).
+   * A call that answers bytes on success and JSON on failure (`getwxacodeunlimit`, media downloads).
+   * Decides by Content-Type, never by status (WeChat's JSON errors come with HTTP 200).
    */
-  async image(spec: CallSpec): Promise<Uint8Array> {
+  async #bytes(spec: CallSpec): Promise<Uint8Array> {
     return this.#withRetries(spec, async (retryCount) => {
       const raw = await this.#attempt(spec, retryCount)
       if (raw.status < 200 || raw.status > 299)
         throw new WechatHttpError({ status: raw.status, endpoint: spec.endpoint })
       const type = (raw.contentType ?? '').toLowerCase()
-      if (type.startsWith('image/')) {
-        if (raw.bytes.length === 0) {
-          throw new WechatResponseError({
-            endpoint: spec.endpoint,
-            reason: 'empty image',
-            contentType: raw.contentType,
-          })
-        }
-        return raw.bytes
-      }
-      if (type.includes('json') || type.startsWith('text/') || raw.bytes[0] === 0x7b) {
+      // WeChat labels some JSON errors text/plain, or not at all.
+      const looksJson = (type === '' || type.startsWith('text/plain')) && raw.bytes[0] === 0x7b
+      if (type.includes('json') || looksJson) {
         this.#parseJson(spec, raw)
         throw new WechatResponseError({
           endpoint: spec.endpoint,
-          reason: 'JSON without an errcode where an image was expected',
+          reason: 'JSON without an errcode where bytes were expected',
           contentType: raw.contentType,
         })
       }
-      throw new WechatResponseError({
-        endpoint: spec.endpoint,
-        reason: `unexpected Content-Type ${JSON.stringify(raw.contentType ?? '')}`,
-        contentType: raw.contentType,
-      })
+      // An HTML page is a proxy's or a portal's error page, never a file WeChat sends.
+      if (type.startsWith('text/html') || raw.bytes.length === 0) {
+        throw new WechatResponseError({
+          endpoint: spec.endpoint,
+          reason: raw.bytes.length === 0 ? 'empty body' : 'HTML instead of a file',
+          contentType: raw.contentType,
+        })
+      }
+      return raw.bytes
     })
   }
 
@@ -278,7 +278,7 @@ export class Transport {
       }
       if (errcode !== 0) {
         const errmsg = scrub(typeof record.errmsg === 'string' ? record.errmsg : '', [
-          ...spec.secrets,
+          ...secretsOf(spec.query, spec.json),
           this.#config.appSecret,
         ])
         throw new WechatError({ errcode, errmsg, endpoint: spec.endpoint })

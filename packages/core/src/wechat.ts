@@ -24,16 +24,18 @@ import {
   sendMessage,
   sendMessageWithTemplate,
 } from './apis/subscribe.js'
+import { callEndpoint, send } from './call.js'
 import { type ResolvedConfig, resolveConfig, type WechatConfig, type WechatEnv } from './config.js'
 import { decryptOpenData, verifyRawData } from './crypto/open-data.js'
-import { TOKEN_INVALID_ERRCODES } from './errcode.js'
-import { isWechatClientError, isWechatError } from './errors.js'
+import type { Endpoint } from './endpoint.js'
+import { isWechatClientError } from './errors.js'
 import { Events } from './events.js'
 import type { RequestOptions, TokenOptions } from './request-options.js'
 import { SharedCache } from './shared-cache.js'
 import { TokenStore } from './token-store.js'
 import { Transport } from './transport.js'
 import { validatePageUrl } from './validate.js'
+import { toCall, type WechatRequest } from './wechat-request.js'
 
 /**
  * The WeChat server API client: Official Account JS-SDK and OAuth, Mini Program login, phone number,
@@ -81,11 +83,7 @@ export class Wechat {
     this.#transport = new Transport(this.#config, this.#events)
     const cache = new SharedCache(this.#config.cache, this.#events, this.#config.cacheTimeoutMs)
     this.#tokens = new TokenStore(this.#config, this.#transport, cache, this.#events)
-    this.#context = {
-      config: this.#config,
-      transport: this.#transport,
-      withAccessToken: (options, call) => this.#withAccessToken(options, call),
-    }
+    this.#context = { config: this.#config, transport: this.#transport, tokens: this.#tokens }
   }
 
   /**
@@ -158,7 +156,7 @@ export class Wechat {
    * ```
    */
   getQrCode(request: QrCodeRequest, options?: RequestOptions): Promise<Uint8Array> {
-    return this.#observe(getQrCode(this.#context, request, options))
+    return this.#call(getQrCode, request, options)
   }
 
   /**
@@ -170,7 +168,7 @@ export class Wechat {
    * ```
    */
   getUserPhoneNumber(code: string, options?: RequestOptions): Promise<GetUserPhoneNumberResponse> {
-    return this.#observe(getUserPhoneNumber(this.#context, code, options))
+    return this.#call(getUserPhoneNumber, code, options)
   }
 
   /**
@@ -182,7 +180,7 @@ export class Wechat {
    * ```
    */
   jsCode2Session(code: string, options?: RequestOptions): Promise<JsCode2SessionResponse> {
-    return this.#observe(jsCode2Session(this.#context, code, options))
+    return this.#call(jsCode2Session, code, options)
   }
 
   /**
@@ -195,7 +193,7 @@ export class Wechat {
    * ```
    */
   sendMessage(message: SubscribeMessageRequest, options?: RequestOptions): Promise<void> {
-    return this.#observe(sendMessage(this.#context, message, options))
+    return this.#call(sendMessage, message, options)
   }
 
   /**
@@ -213,7 +211,7 @@ export class Wechat {
     toUser: string,
     options?: RequestOptions,
   ): Promise<void> {
-    return this.#observe(sendMessageWithTemplate(this.#context, template, values, toUser, options))
+    return this.#call(sendMessageWithTemplate, { template, values, toUser }, options)
   }
 
   /**
@@ -225,7 +223,7 @@ export class Wechat {
    * ```
    */
   snsOauth2(code: string, options?: RequestOptions): Promise<SnsOauth2Response> {
-    return this.#observe(snsOauth2(this.#context, code, options))
+    return this.#call(snsOauth2, code, options)
   }
 
   /**
@@ -237,7 +235,7 @@ export class Wechat {
    * ```
    */
   snsRefreshToken(refreshToken: string, options?: RequestOptions): Promise<SnsOauth2Response> {
-    return this.#observe(snsRefreshToken(this.#context, refreshToken, options))
+    return this.#call(snsRefreshToken, refreshToken, options)
   }
 
   /**
@@ -254,7 +252,7 @@ export class Wechat {
     lang?: 'zh_CN' | 'zh_TW' | 'en',
     options?: RequestOptions,
   ): Promise<SnsUserInfoResponse> {
-    return this.#observe(snsUserInfo(this.#context, accessToken, openid, lang, options))
+    return this.#call(snsUserInfo, { accessToken, openid, lang }, options)
   }
 
   /**
@@ -266,7 +264,7 @@ export class Wechat {
    * ```
    */
   snsAuth(accessToken: string, openid: string, options?: RequestOptions): Promise<boolean> {
-    return this.#observe(snsAuth(this.#context, accessToken, openid, options))
+    return this.#observe(snsAuth(this.#context, { accessToken, openid }, options))
   }
 
   /**
@@ -306,31 +304,66 @@ export class Wechat {
     return verifyRawData(rawData, signature, sessionKey)
   }
 
+  /**
+   * Calls any WeChat endpoint wxkit does not wrap yet, with everything the wrapped ones get: the
+   * access_token in the query (unless `accessToken: false`), the errcode checked, one compare-and-swap
+   * token refresh after 40001/40014/42001, transient-failure retries when `idempotent`, secrets redacted
+   * from every error, and the same typed errors.
+   *
+   * @throws {@link WechatValidationError} for a malformed request, before any I/O.
+   * @example
+   * ```ts
+   * const { errcode, ...quota } = await wechat.request<{ errcode: number; quota: object }>({
+   *   method: 'POST',
+   *   path: '/cgi-bin/openapi/quota/get',
+   *   json: { cgi_path: '/wxa/getwxacodeunlimit' },
+   *   idempotent: true, // it only reads
+   * })
+   * ```
+   */
+  request<T = Record<string, unknown>>(request: WechatRequest): Promise<T> {
+    return this.#request(request, 'json') as Promise<T>
+  }
+
+  /**
+   * Like {@link Wechat.request}, for endpoints that answer a file: the body bytes, decided by Content-Type
+   * (a JSON answer, which WeChat sends with HTTP 200 for errors, throws its `WechatError`).
+   *
+   * @example
+   * ```ts
+   * const jpeg = await wechat.requestBuffer({ method: 'POST', path: '/wxa/getwxacode', json: { path: 'pages/index/index' }, idempotent: true })
+   * ```
+   */
+  requestBuffer(request: WechatRequest): Promise<Uint8Array> {
+    return this.#request(request, 'bytes') as Promise<Uint8Array>
+  }
+
   /** Releases the proxy agent's sockets (only needed with `proxy`). */
   async close(): Promise<void> {
     await this.#transport.close()
   }
 
-  /**
-   * Runs `call` with the access_token; on 40001/40014/42001 refreshes once (compare-and-swap) and retries.
-   * When that retry ran on a token adopted from the shared cache, which may have been rotated too, one more
-   * compare-and-swap is allowed: it finds exactly that token in the store, so it is the one real refresh.
-   */
-  async #withAccessToken<T>(options: RequestOptions = {}, call: (token: string) => Promise<T>): Promise<T> {
-    let token = await this.#tokens.getAccessToken(options.reloadAccessToken === true, options.signal)
-    let adopted = false
-    for (let round = 0; ; round++) {
-      try {
-        return await call(token)
-      } catch (error) {
-        const mayRetry = options.retryable !== false && (round === 0 || (round === 1 && adopted))
-        if (!mayRetry || !isWechatError(error) || !TOKEN_INVALID_ERRCODES.has(error.errcode)) throw error
-        if (options.signal?.aborted) throw options.signal.reason
-        const next = await this.#tokens.invalidateAccessToken(token, options.signal)
-        token = next.token
-        adopted = next.adopted
-      }
+  /** Calls a described endpoint and reports its final failure to `hooks.onError`. */
+  #call<Input, Output, Body>(
+    endpoint: Endpoint<Input, Output, Body>,
+    input: Input,
+    options: RequestOptions | undefined,
+  ): Promise<Output> {
+    return this.#observe(callEndpoint(this.#context, endpoint, input, options))
+  }
+
+  #request(request: WechatRequest, response: 'json' | 'bytes'): Promise<unknown> {
+    let call: ReturnType<typeof toCall>
+    try {
+      call = toCall(request, response)
+    } catch (error) {
+      return this.#observe(Promise.reject(error))
     }
+    const options: RequestOptions = {}
+    if (request.retryable === false) options.retryable = false
+    if (request.reloadAccessToken === true) options.reloadAccessToken = true
+    if (request.signal) options.signal = request.signal
+    return this.#observe(send(this.#context, call, options))
   }
 
   /** Reports final failures of a call to `hooks.onError`. */

@@ -114,6 +114,21 @@ describe('README examples', () => {
       const valid = await wechat.snsAuth(access_token, openid) // false for 40001/40003/40014/42001
       expect([user.openid, renewed.openid, valid]).toEqual([openid, openid, true])
     }
+
+    // Any other endpoint
+    const { ticket: cardTicket } = await wechat.request<{ ticket: string; expires_in: number }>({
+      method: 'GET',
+      path: '/cgi-bin/ticket/getticket',
+      query: { type: 'wx_card' },
+    })
+    const png = await wechat.requestBuffer({
+      method: 'POST',
+      path: '/wxa/getwxacodeunlimit',
+      json: { scene: 'id=42', is_hyaline: true },
+      idempotent: true, // it only reads, so transient failures may be retried
+    })
+    expect(cardTicket).not.toBe(ticket)
+    expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47])
     expect(await calls(emulatorServer, '/cgi-bin/stable_token')).toBe(1)
   })
 

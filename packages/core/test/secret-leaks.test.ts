@@ -184,6 +184,32 @@ const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
       ),
     )
   },
+  'request() of jscode2session with the secret and a used code in its own query': async (s) => {
+    const code = await s.emu.control.mintCode({ kind: 'login', openid: 'o1' })
+    s.secrets.push(code)
+    const { appId: appid, appSecret: secret } = DEFAULT_APP
+    const query = { appid, secret, js_code: code, grant_type: 'authorization_code' }
+    const login = { method: 'GET', path: '/sns/jscode2session', query, accessToken: false } as const
+    s.secrets.push(((await s.wechat.request(login)) as { session_key: string }).session_key)
+    return s.wechat.request(login)
+  },
+  'request() with a phone code in the body on a revoked token, retryable: false': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    await s.emu.control.revokeTokens()
+    s.secrets.push('phone-code-in-a-body')
+    return s.wechat.request({
+      method: 'POST',
+      path: '/wxa/business/getuserphonenumber',
+      json: { code: 'phone-code-in-a-body' },
+      retryable: false,
+    })
+  },
+  'requestBuffer() with the token through an unreachable proxy': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    return s
+      .make({ proxy: `http://127.0.0.1:${await closedPort()}`, retry: { limit: 0 } })
+      .requestBuffer({ method: 'POST', path: '/wxa/getwxacodeunlimit', json: { scene: 'a' } })
+  },
   'an abort mid-request': async (s) => {
     const code = await s.emu.control.mintCode({ kind: 'login', openid: 'o1' })
     s.secrets.push(code)

@@ -1,7 +1,6 @@
-import type { ApiContext } from '../api-context.js'
+import { defineEndpoint } from '../endpoint.js'
 import { ErrCode } from '../errcode.js'
 import { WechatResponseError } from '../errors.js'
-import type { RequestOptions } from '../request-options.js'
 import { requireString } from '../validate.js'
 
 /** Result of `/sns/jscode2session`. Keep `session_key` on the server. */
@@ -34,69 +33,54 @@ export interface GetUserPhoneNumberResponse {
 }
 
 /** `GET /sns/jscode2session`: exchanges a `wx.login` code. Retries are harmless: a reused code gets 40163. */
-export async function jsCode2Session(
-  ctx: ApiContext,
-  code: string,
-  options: RequestOptions = {},
-): Promise<JsCode2SessionResponse> {
-  requireString('code', code)
-  const { appId, appSecret } = ctx.config
-  const body = await ctx.transport.json<Partial<JsCode2SessionResponse>>({
-    endpoint: '/sns/jscode2session',
-    method: 'GET',
-    query: { appid: appId, secret: appSecret, js_code: code, grant_type: 'authorization_code' },
-    secrets: [appSecret, code],
-    idempotent: true,
-    retryable: options.retryable !== false,
-    codeUsedErrcodes: [ErrCode.CodeUsed],
-    signal: options.signal,
-  })
-  if (typeof body.openid !== 'string' || typeof body.session_key !== 'string') {
-    throw new WechatResponseError({
-      endpoint: '/sns/jscode2session',
-      reason: 'no openid/session_key in the response',
-    })
-  }
-  return {
-    openid: body.openid,
-    session_key: body.session_key,
-    ...(typeof body.unionid === 'string' ? { unionid: body.unionid } : {}),
-  }
-}
+export const jsCode2Session = defineEndpoint({
+  method: 'GET',
+  path: '/sns/jscode2session',
+  accessToken: false,
+  codeUsedErrcodes: [ErrCode.CodeUsed],
+  query: (code: string, { appId, appSecret }) => {
+    requireString('code', code)
+    return { appid: appId, secret: appSecret, js_code: code, grant_type: 'authorization_code' }
+  },
+  read: (body: Partial<JsCode2SessionResponse>): JsCode2SessionResponse => {
+    if (typeof body.openid !== 'string' || typeof body.session_key !== 'string') {
+      throw new WechatResponseError({
+        endpoint: '/sns/jscode2session',
+        reason: 'no openid/session_key in the response',
+      })
+    }
+    return {
+      openid: body.openid,
+      session_key: body.session_key,
+      ...(typeof body.unionid === 'string' ? { unionid: body.unionid } : {}),
+    }
+  },
+})
 
 /** `POST /wxa/business/getuserphonenumber` with the `getPhoneNumber` button's code (in the JSON body). */
-export async function getUserPhoneNumber(
-  ctx: ApiContext,
-  code: string,
-  options: RequestOptions = {},
-): Promise<GetUserPhoneNumberResponse> {
-  requireString('code', code)
-  const body = await ctx.withAccessToken(options, (token) =>
-    ctx.transport.json<Partial<GetUserPhoneNumberResponse>>({
-      endpoint: '/wxa/business/getuserphonenumber',
-      method: 'POST',
-      query: { access_token: token },
-      json: { code },
-      secrets: [token, code],
-      idempotent: true,
-      retryable: options.retryable !== false,
-      // WeChat answers a phone code used before with 40029, not 40163.
-      codeUsedErrcodes: [ErrCode.InvalidCode],
-      signal: options.signal,
-    }),
-  )
-  const info = body.phone_info
-  if (!info || typeof info.phoneNumber !== 'string') {
-    throw new WechatResponseError({
-      endpoint: '/wxa/business/getuserphonenumber',
-      reason: 'no phone_info in the response',
-    })
-  }
-  if (info.watermark && info.watermark.appid !== ctx.config.appId) {
-    throw new WechatResponseError({
-      endpoint: '/wxa/business/getuserphonenumber',
-      reason: 'phone_info.watermark.appid does not match this AppID',
-    })
-  }
-  return { phone_info: info }
-}
+export const getUserPhoneNumber = defineEndpoint({
+  method: 'POST',
+  path: '/wxa/business/getuserphonenumber',
+  // WeChat answers a phone code used before with 40029, not 40163.
+  codeUsedErrcodes: [ErrCode.InvalidCode],
+  json: (code: string) => {
+    requireString('code', code)
+    return { code }
+  },
+  read: (body: Partial<GetUserPhoneNumberResponse>, { appId }): GetUserPhoneNumberResponse => {
+    const info = body.phone_info
+    if (!info || typeof info.phoneNumber !== 'string') {
+      throw new WechatResponseError({
+        endpoint: '/wxa/business/getuserphonenumber',
+        reason: 'no phone_info in the response',
+      })
+    }
+    if (info.watermark && info.watermark.appid !== appId) {
+      throw new WechatResponseError({
+        endpoint: '/wxa/business/getuserphonenumber',
+        reason: 'phone_info.watermark.appid does not match this AppID',
+      })
+    }
+    return { phone_info: info }
+  },
+})

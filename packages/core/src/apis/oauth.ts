@@ -1,5 +1,7 @@
 import type { ApiContext } from '../api-context.js'
+import { callEndpoint } from '../call.js'
 import type { ResolvedConfig } from '../config.js'
+import { defineEndpoint } from '../endpoint.js'
 import { ErrCode } from '../errcode.js'
 import { isWechatError, WechatResponseError, WechatValidationError } from '../errors.js'
 import type { RequestOptions } from '../request-options.js'
@@ -95,84 +97,68 @@ function readOauth(endpoint: string, body: Partial<SnsOauth2Response>): SnsOauth
 }
 
 /** `GET /sns/oauth2/access_token`: exchanges an OAuth code. A non-zero errcode always throws. */
-export async function snsOauth2(
-  ctx: ApiContext,
-  code: string,
-  options: RequestOptions = {},
-): Promise<SnsOauth2Response> {
-  requireString('code', code)
-  const { appId, appSecret } = ctx.config
-  const endpoint = '/sns/oauth2/access_token'
-  const body = await ctx.transport.json<Partial<SnsOauth2Response>>({
-    endpoint,
-    method: 'GET',
-    query: { appid: appId, secret: appSecret, code, grant_type: 'authorization_code' },
-    secrets: [appSecret, code],
-    idempotent: true,
-    retryable: options.retryable !== false,
-    codeUsedErrcodes: [ErrCode.CodeUsed],
-    signal: options.signal,
-  })
-  return readOauth(endpoint, body)
-}
+export const snsOauth2 = defineEndpoint({
+  method: 'GET',
+  path: '/sns/oauth2/access_token',
+  accessToken: false,
+  codeUsedErrcodes: [ErrCode.CodeUsed],
+  query: (code: string, { appId, appSecret }) => {
+    requireString('code', code)
+    return { appid: appId, secret: appSecret, code, grant_type: 'authorization_code' }
+  },
+  read: (body: Partial<SnsOauth2Response>) => readOauth('/sns/oauth2/access_token', body),
+})
 
 /** `GET /sns/oauth2/refresh_token`: renews a user-level token. */
-export async function snsRefreshToken(
-  ctx: ApiContext,
-  refreshToken: string,
-  options: RequestOptions = {},
-): Promise<SnsOauth2Response> {
-  requireString('refreshToken', refreshToken)
-  const endpoint = '/sns/oauth2/refresh_token'
-  const body = await ctx.transport.json<Partial<SnsOauth2Response>>({
-    endpoint,
-    method: 'GET',
-    query: { appid: ctx.config.appId, grant_type: 'refresh_token', refresh_token: refreshToken },
-    secrets: [refreshToken],
-    idempotent: true,
-    retryable: options.retryable !== false,
-    signal: options.signal,
-  })
-  return readOauth(endpoint, body)
-}
+export const snsRefreshToken = defineEndpoint({
+  method: 'GET',
+  path: '/sns/oauth2/refresh_token',
+  accessToken: false,
+  query: (refreshToken: string, { appId }) => {
+    requireString('refreshToken', refreshToken)
+    return { appid: appId, grant_type: 'refresh_token', refresh_token: refreshToken }
+  },
+  read: (body: Partial<SnsOauth2Response>) => readOauth('/sns/oauth2/refresh_token', body),
+})
 
 /** `GET /sns/userinfo` with a user-level token (needs `snsapi_userinfo`). */
-export async function snsUserInfo(
-  ctx: ApiContext,
-  accessToken: string,
-  openid: string,
-  lang: 'zh_CN' | 'zh_TW' | 'en' = 'zh_CN',
-  options: RequestOptions = {},
-): Promise<SnsUserInfoResponse> {
-  requireString('accessToken', accessToken)
-  requireString('openid', openid)
-  if (!['zh_CN', 'zh_TW', 'en'].includes(lang))
-    throw new WechatValidationError('lang', "must be 'zh_CN', 'zh_TW' or 'en'")
-  const body = await ctx.transport.json<Partial<SnsUserInfoResponse> & { sex?: unknown }>({
-    endpoint: '/sns/userinfo',
-    method: 'GET',
-    query: { access_token: accessToken, openid, lang },
-    secrets: [accessToken],
-    idempotent: true,
-    retryable: options.retryable !== false,
-    signal: options.signal,
-  })
-  if (typeof body.openid !== 'string') {
-    throw new WechatResponseError({ endpoint: '/sns/userinfo', reason: 'no openid in the response' })
-  }
-  const out: SnsUserInfoResponse = {
-    openid: body.openid,
-    nickname: String(body.nickname ?? ''),
-    sex: Number(body.sex ?? 0) || 0,
-    province: String(body.province ?? ''),
-    city: String(body.city ?? ''),
-    country: String(body.country ?? ''),
-    headimgurl: String(body.headimgurl ?? ''),
-    privilege: Array.isArray(body.privilege) ? body.privilege.map(String) : [],
-  }
-  if (typeof body.unionid === 'string') out.unionid = body.unionid
-  return out
-}
+export const snsUserInfo = defineEndpoint({
+  method: 'GET',
+  path: '/sns/userinfo',
+  accessToken: false,
+  query: ({
+    accessToken,
+    openid,
+    lang = 'zh_CN',
+  }: {
+    accessToken: string
+    openid: string
+    lang?: string | undefined
+  }) => {
+    requireString('accessToken', accessToken)
+    requireString('openid', openid)
+    if (!['zh_CN', 'zh_TW', 'en'].includes(lang))
+      throw new WechatValidationError('lang', "must be 'zh_CN', 'zh_TW' or 'en'")
+    return { access_token: accessToken, openid, lang }
+  },
+  read: (body: Partial<SnsUserInfoResponse> & { sex?: unknown }): SnsUserInfoResponse => {
+    if (typeof body.openid !== 'string') {
+      throw new WechatResponseError({ endpoint: '/sns/userinfo', reason: 'no openid in the response' })
+    }
+    const out: SnsUserInfoResponse = {
+      openid: body.openid,
+      nickname: String(body.nickname ?? ''),
+      sex: Number(body.sex ?? 0) || 0,
+      province: String(body.province ?? ''),
+      city: String(body.city ?? ''),
+      country: String(body.country ?? ''),
+      headimgurl: String(body.headimgurl ?? ''),
+      privilege: Array.isArray(body.privilege) ? body.privilege.map(String) : [],
+    }
+    if (typeof body.unionid === 'string') out.unionid = body.unionid
+    return out
+  },
+})
 
 const INVALID_USER_TOKEN = new Set<number>([
   ErrCode.InvalidCredential,
@@ -181,28 +167,28 @@ const INVALID_USER_TOKEN = new Set<number>([
   ErrCode.AccessTokenExpired,
 ])
 
+const snsAuthEndpoint = defineEndpoint({
+  method: 'GET',
+  path: '/sns/auth',
+  accessToken: false,
+  query: ({ accessToken, openid }: { accessToken: string; openid: string }) => {
+    requireString('accessToken', accessToken)
+    requireString('openid', openid)
+    return { access_token: accessToken, openid }
+  },
+})
+
 /**
  * `GET /sns/auth`: whether a user-level token is valid for `openid`. Resolves `false` for WeChat's
  * "invalid/expired token" and "invalid openid" answers (40001, 40003, 40014, 42001); other failures throw.
  */
 export async function snsAuth(
   ctx: ApiContext,
-  accessToken: string,
-  openid: string,
-  options: RequestOptions = {},
+  input: { accessToken: string; openid: string },
+  options?: RequestOptions,
 ): Promise<boolean> {
-  requireString('accessToken', accessToken)
-  requireString('openid', openid)
   try {
-    await ctx.transport.json({
-      endpoint: '/sns/auth',
-      method: 'GET',
-      query: { access_token: accessToken, openid },
-      secrets: [accessToken],
-      idempotent: true,
-      retryable: options.retryable !== false,
-      signal: options.signal,
-    })
+    await callEndpoint(ctx, snsAuthEndpoint, input, options)
     return true
   } catch (error) {
     if (isWechatError(error) && INVALID_USER_TOKEN.has(error.errcode)) return false

@@ -1,5 +1,4 @@
-import type { ApiContext } from '../api-context.js'
-import type { RequestOptions } from '../request-options.js'
+import { defineEndpoint } from '../endpoint.js'
 import { validateQrPage, validateQrWidth, validateScene } from '../validate.js'
 
 /** Body of `POST /wxa/getwxacodeunlimit`, with WeChat's field names. */
@@ -27,26 +26,16 @@ export interface QrCodeRequest {
  * JSON with HTTP 200, so the Content-Type decides; a JSON answer becomes a `WechatError` (and a 40001 there
  * triggers the token refresh like any other call).
  */
-export async function getQrCode(
-  ctx: ApiContext,
-  request: QrCodeRequest,
-  options: RequestOptions = {},
-): Promise<Uint8Array> {
-  if (request === null || typeof request !== 'object') validateScene(undefined)
-  validateScene(request.scene)
-  if (request.page !== undefined) validateQrPage(request.page)
-  if (request.width !== undefined) validateQrWidth(request.width)
-  const json: QrCodeRequest = { ...request, env_version: request.env_version ?? ctx.config.env }
-  return ctx.withAccessToken(options, (token) =>
-    ctx.transport.image({
-      endpoint: '/wxa/getwxacodeunlimit',
-      method: 'POST',
-      query: { access_token: token },
-      json,
-      secrets: [token],
-      idempotent: true,
-      retryable: options.retryable !== false,
-      signal: options.signal,
-    }),
-  )
-}
+export const getQrCode = defineEndpoint({
+  method: 'POST',
+  path: '/wxa/getwxacodeunlimit',
+  response: 'bytes',
+  json: (request: QrCodeRequest, { env }): QrCodeRequest => {
+    if (request === null || typeof request !== 'object') validateScene(undefined)
+    validateScene(request.scene)
+    if (request.page !== undefined) validateQrPage(request.page)
+    if (request.width !== undefined) validateQrWidth(request.width)
+    return { ...request, env_version: request.env_version ?? env }
+  },
+  read: (bytes: Uint8Array) => bytes,
+})

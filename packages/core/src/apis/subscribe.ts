@@ -1,7 +1,6 @@
-import type { ApiContext } from '../api-context.js'
 import type { WechatEnv } from '../config.js'
+import { defineEndpoint } from '../endpoint.js'
 import { WechatValidationError } from '../errors.js'
-import type { RequestOptions } from '../request-options.js'
 import { requireString } from '../validate.js'
 
 /** `miniprogram_state` of a subscribe message. */
@@ -46,15 +45,8 @@ export function miniProgramStateOf(env: WechatEnv): MiniProgramState {
   return STATE_BY_ENV[env]
 }
 
-/**
- * `POST /cgi-bin/message/subscribe/send`. Not idempotent (a repeat may deliver twice), so transient
- * failures are not retried; the one token refresh after 40001/42001 still applies (nothing was sent).
- */
-export async function sendMessage(
-  ctx: ApiContext,
-  message: SubscribeMessageRequest,
-  options: RequestOptions = {},
-): Promise<void> {
+/** Validates a subscribe message and fills `miniprogram_state` from the client's `env`. */
+function subscribeBody(message: SubscribeMessageRequest, env: WechatEnv): SubscribeMessageRequest {
   if (message === null || typeof message !== 'object')
     throw new WechatValidationError('message', 'must be an object')
   requireString('touser', message.touser)
@@ -67,32 +59,15 @@ export async function sendMessage(
       throw new WechatValidationError(`data.${key}.value`, 'must be a string')
     }
   }
-  const json: SubscribeMessageRequest = {
-    ...message,
-    miniprogram_state: message.miniprogram_state ?? miniProgramStateOf(ctx.config.env),
-  }
-  await ctx.withAccessToken(options, (token) =>
-    ctx.transport.json({
-      endpoint: '/cgi-bin/message/subscribe/send',
-      method: 'POST',
-      query: { access_token: token },
-      json,
-      secrets: [token],
-      idempotent: false,
-      retryable: options.retryable !== false,
-      signal: options.signal,
-    }),
-  )
+  return { ...message, miniprogram_state: message.miniprogram_state ?? miniProgramStateOf(env) }
 }
 
-/** Builds the subscribe message from a {@link PushTemplateConfig} (values by position) and sends it. */
-export async function sendMessageWithTemplate(
-  ctx: ApiContext,
+/** Builds the subscribe message from a {@link PushTemplateConfig} (values by position). */
+function templateMessage(
   template: PushTemplateConfig,
   values: unknown[],
   toUser: string,
-  options: RequestOptions = {},
-): Promise<void> {
+): SubscribeMessageRequest {
   if (template === null || typeof template !== 'object')
     throw new WechatValidationError('template', 'must be an object')
   requireString('templateId', template.templateId)
@@ -114,14 +89,32 @@ export async function sendMessageWithTemplate(
     }
     data[key] = { value: String(value) }
   })
-  await sendMessage(
-    ctx,
-    {
-      touser: toUser,
-      template_id: template.templateId,
-      data,
-      ...(template.page === undefined ? {} : { page: template.page }),
-    },
-    options,
-  )
+  return {
+    touser: toUser,
+    template_id: template.templateId,
+    data,
+    ...(template.page === undefined ? {} : { page: template.page }),
+  }
 }
+
+/**
+ * `POST /cgi-bin/message/subscribe/send`. Not idempotent (a repeat may deliver twice), so transient
+ * failures are not retried; the one token refresh after 40001/42001 still applies (nothing was sent).
+ */
+export const sendMessage = defineEndpoint({
+  method: 'POST',
+  path: '/cgi-bin/message/subscribe/send',
+  idempotent: false,
+  json: (message: SubscribeMessageRequest, { env }) => subscribeBody(message, env),
+  read: (): void => {},
+})
+
+/** {@link sendMessage} of a message built from a {@link PushTemplateConfig}. */
+export const sendMessageWithTemplate = defineEndpoint({
+  method: 'POST',
+  path: '/cgi-bin/message/subscribe/send',
+  idempotent: false,
+  read: (): void => {},
+  json: (input: { template: PushTemplateConfig; values: unknown[]; toUser: string }, { env }) =>
+    subscribeBody(templateMessage(input.template, input.values, input.toUser), env),
+})
