@@ -9,6 +9,18 @@ export type {
 } from './control/emulator-control.js'
 export { WECHAT_ERRORS, type WechatErrcode } from './errors.js'
 export type { EmulatorFault, InjectFaultOptions } from './faults.js'
+export type {
+  ConfigurePushOptions,
+  EmittedPush,
+  PushAttempt,
+  PushedMessage,
+  PushFormat,
+  PushMessageOptions,
+  PushMode,
+  PushResult,
+  VerifyServerUrlOptions,
+  VerifyServerUrlResult,
+} from './push/push-options.js'
 export { type EmulatorOptions, type RunningEmulator, startEmulator } from './start-emulator.js'
 export { DEFAULT_APP, type EmulatorApp } from './state/apps.js'
 export type { EmulatorClock } from './state/clock.js'

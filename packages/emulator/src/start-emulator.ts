@@ -92,6 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         closing.abort()
+        state.push.close()
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeAllConnections()
       })

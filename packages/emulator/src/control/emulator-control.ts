@@ -1,4 +1,12 @@
 import type { InjectFaultOptions } from '../faults.js'
+import type {
+  ConfigurePushOptions,
+  EmittedPush,
+  PushMessageOptions,
+  PushResult,
+  VerifyServerUrlOptions,
+  VerifyServerUrlResult,
+} from '../push/push-options.js'
 import type { AccessTokenKind } from '../state/access-tokens.js'
 import type { CodeKind, OAuthScope } from '../state/codes.js'
 import type { DeliveredMessage, RegisterTemplateOptions, SubscribeOptions } from '../state/subscriptions.js'
@@ -83,6 +91,17 @@ export interface EmulatorControl {
   injectFault(options: InjectFaultOptions): Promise<void>
   /** Invalidate the global access tokens (all, or one app's): they answer 40001 from now on. */
   revokeTokens(options?: RevokeTokensOptions): Promise<void>
+  /**
+   * Push one message to a server as WeChat does (signature, timestamp, nonce, openid, encryption per
+   * mode, 5 s timeout, up to 3 tries) and report every try, the parsed reply and any user notice.
+   */
+  pushMessage(options: PushMessageOptions): Promise<PushResult>
+  /** The console's "submit" check of a server URL: a signed GET with an echostr that must come back verbatim. */
+  verifyServerUrl(options: VerifyServerUrlOptions): Promise<VerifyServerUrlResult>
+  /** Where the emulator pushes the events it generates itself (e.g. `subscribe_msg_sent_event`). */
+  configurePush(options: ConfigurePushOptions): Promise<void>
+  /** The events the emulator generated and pushed, oldest first, each with its result once delivered. */
+  pushes(): Promise<EmittedPush[]>
 }
 
 /** The names of the control methods, which are also the HTTP control paths (`POST /__wxkit/<name>`). */
@@ -98,4 +117,8 @@ export const CONTROL_METHODS = [
   'tickets',
   'injectFault',
   'revokeTokens',
+  'pushMessage',
+  'verifyServerUrl',
+  'configurePush',
+  'pushes',
 ] as const satisfies readonly (keyof EmulatorControl)[]

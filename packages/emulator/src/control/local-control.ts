@@ -1,3 +1,4 @@
+import { pushTarget } from '../push/push-target.js'
 import type { EmulatorState } from '../state/emulator-state.js'
 import type { EmulatorControl } from './emulator-control.js'
 
@@ -120,6 +121,28 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
 
     async revokeTokens(options) {
       state.tokens.revoke(options?.appId === undefined ? undefined : appIdOrFirst(options.appId))
+    },
+
+    async pushMessage(options) {
+      const { appid = state.firstAppId(), message } = options ?? {}
+      if (typeof appid !== 'string' || appid === '') {
+        throw new TypeError('@wxkit/emulator: pushMessage appid must be a non-empty string')
+      }
+      return state.push.deliver(pushTarget('pushMessage', options ?? {}, appid), message)
+    },
+
+    async verifyServerUrl(options) {
+      const { url, token } = pushTarget('verifyServerUrl', options ?? {}, state.firstAppId())
+      return state.push.verify({ url, token })
+    },
+
+    async configurePush(options) {
+      const appid = appIdOrFirst(options?.appid)
+      state.push.configure(pushTarget('configurePush', options ?? {}, appid))
+    },
+
+    async pushes() {
+      return state.push.emitted()
     },
   }
 }

@@ -62,7 +62,15 @@ export function createSubscribeMessageRoutes(state: EmulatorState): Hono {
       sentAt: state.now(),
     }
     state.subscriptions.deliver(message)
-    return wechatOk(c, { msgid: 2_000_000_000 + state.subscriptions.messages().length })
+    const msgid = 2_000_000_000 + state.subscriptions.messages().length
+    // WeChat then pushes the send's outcome to the app's server (§9.5), asynchronously.
+    void state.push.emit(token.appId, {
+      MsgType: 'event',
+      Event: 'subscribe_msg_sent_event',
+      FromUserName: touser,
+      List: [{ TemplateId: templateId, MsgID: String(msgid), ErrorCode: 0, ErrorStatus: 'success' }],
+    })
+    return wechatOk(c, { msgid })
   })
 
   return app

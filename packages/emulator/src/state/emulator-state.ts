@@ -5,6 +5,7 @@ import { type EmulatorClock, OffsetClock } from './clock.js'
 import { CodeStore } from './codes.js'
 import { CallCounter } from './counters.js'
 import { OAuthTokenStore } from './oauth-tokens.js'
+import { PushService } from './push-service.js'
 import { SubscriptionBook } from './subscriptions.js'
 import { TicketStore } from './tickets.js'
 import { UserDirectory } from './users.js'
@@ -21,10 +22,13 @@ export class EmulatorState {
   readonly subscriptions = new SubscriptionBook()
   readonly calls = new CallCounter()
   readonly faults = new FaultQueue()
+  /** Message push to the developer's server; other routes call `push.emit()` to push the events they cause. */
+  readonly push: PushService
 
   constructor(apps: readonly EmulatorApp[], clock?: EmulatorClock) {
     this.apps = new AppRegistry(apps)
     this.clock = new OffsetClock(clock)
+    this.push = new PushService(() => this.clock.now())
   }
 
   /** The emulator's current time in milliseconds. */
@@ -39,7 +43,7 @@ export class EmulatorState {
     return first.appId
   }
 
-  /** Forget tokens, tickets, codes, users, templates, messages, counters and faults; rewind the clock. */
+  /** Forget tokens, tickets, codes, users, templates, messages, counters, faults and push targets; rewind the clock. */
   reset(): void {
     this.tokens.clear()
     this.tickets.clear()
@@ -49,6 +53,7 @@ export class EmulatorState {
     this.subscriptions.clear()
     this.calls.clear()
     this.faults.clear()
+    this.push.clear()
     this.clock.reset()
   }
 }
