@@ -1,3 +1,4 @@
+export { wechatContext } from './context/wechat-context.js'
 export type { WechatRouteErrorBody, WechatRouteErrorCode } from './errors.js'
 export { isWechatRouteError, WECHAT_ROUTE_ERROR_STATUS, WechatRouteError } from './errors.js'
 export type { WechatUser } from './identity.js'
@@ -10,3 +11,7 @@ export type {
   WechatOauthOptions,
   WechatSessionOptions,
 } from './options.js'
+export { jssdkRoutes } from './routes/jssdk-routes.js'
+export { miniProgramRoutes } from './routes/mini-program-routes.js'
+export { oauthRoutes } from './routes/oauth-routes.js'
+export { sessionRoutes } from './routes/session-routes.js'

@@ -1,23 +1,31 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { WechatContextState } from './context/context-state.js'
+import { enterContext } from './context/wechat-context.js'
 import { sendError } from './http/respond.js'
-import { OauthCodeExchange } from './oauth/code-exchange.js'
-import { OauthStateStore } from './oauth/oauth-state.js'
-import { type ResolvedOptions, resolveOptions, type WechatMiddlewareOptions } from './options.js'
-import { jssdkConfigRoute } from './routes/jssdk-config.js'
-import { logoutRoute } from './routes/logout.js'
-import { meRoute } from './routes/me.js'
-import { miniLoginRoute } from './routes/mini-login.js'
-import { miniPhoneRoute } from './routes/mini-phone.js'
-import { oauthCallbackRoute } from './routes/oauth-callback.js'
-import { oauthLoginRoute } from './routes/oauth-login.js'
-import type { RouteContext, RouteHandler } from './routes/route-context.js'
-import { SessionManager } from './session/session-manager.js'
+import { resolveOptions, type WechatMiddlewareOptions } from './options.js'
+import { JSSDK_ROUTES } from './routes/jssdk-routes.js'
+import { MINI_PROGRAM_ROUTES } from './routes/mini-program-routes.js'
+import { OAUTH_ROUTES } from './routes/oauth-routes.js'
+import { type RouteGroup, routeTable, runRoute } from './routes/route-group.js'
+import { SESSION_ROUTES } from './routes/session-routes.js'
 
 /**
- * The WeChat middleware for Express 4.21+ and 5.
+ * The route groups `wechat()` mounts under `prefix`, each at its own `path`. A new feature adds its group
+ * here (and its factory for apps that mount it themselves).
+ */
+const GROUPS: readonly RouteGroup<unknown>[] = [
+  JSSDK_ROUTES,
+  MINI_PROGRAM_ROUTES,
+  OAUTH_ROUTES,
+  SESSION_ROUTES,
+] as RouteGroup<unknown>[]
+
+/**
+ * The WeChat middleware for Express 4.21+ and 5: {@link wechatContext} plus every route group under
+ * `prefix` (default `/wechat`), in one handler.
  *
  * On every request it sets `req.wechat` (the shared `Wechat` client) and `req.wechatUser` (the signed-in
- * identity or `undefined`), and under `prefix` (default `/wechat`) it answers JSON routes:
+ * identity or `undefined`), and under `prefix` it answers JSON routes:
  *
  * | route | answer |
  * |---|---|
@@ -33,7 +41,8 @@ import { SessionManager } from './session/session-manager.js'
  * `Authorization: Bearer <sessionToken>`. Errors are `{ error: { code, message } }` with stable codes.
  * Options are validated at once: a bad option throws a `TypeError` naming `@wxkit/express` and the option.
  * The routes read their own JSON bodies, so the app needs no body parser. Mounting the middleware twice is
- * harmless.
+ * harmless and reads the session store once. To mount the features on paths of your own, use
+ * {@link wechatContext} with `jssdkRoutes()`, `miniProgramRoutes()`, `oauthRoutes()` and `sessionRoutes()`.
  *
  * @example
  * ```ts
@@ -51,64 +60,20 @@ import { SessionManager } from './session/session-manager.js'
  */
 export function wechat(options: WechatMiddlewareOptions): RequestHandler {
   const resolved = resolveOptions(options)
-  const context: RouteContext = {
-    options: resolved,
-    sessions: new SessionManager(resolved.session),
-    states: new OauthStateStore(resolved.session),
-    exchange: new OauthCodeExchange(resolved.client, resolved.session.store),
-  }
-  const routes = routeTable(resolved)
-
-  const proceed = (req: Request, res: Response, next: NextFunction, route: RouteHandler | undefined) => {
-    if (!route) {
-      next()
-      return
-    }
-    route(context, req, res).catch((error: unknown) => sendError(req, res, error, resolved.onError))
-  }
+  const context = new WechatContextState(resolved)
+  const routes = routeTable(
+    resolved,
+    GROUPS.map((group) => ({ group, base: `${resolved.prefix}${group.path}` })),
+  )
 
   return function wechatMiddleware(req: Request, res: Response, next: NextFunction): void {
-    req.wechat = resolved.client
     const route = routes.get(`${req.method} ${req.path}`)
-    const loading = context.sessions.load(req)
-    if (loading === undefined) {
-      req.wechatUser = undefined
-      proceed(req, res, next, route)
-      return
-    }
-    loading.then(
-      (record) => {
-        req.wechatUser = record?.user
-        proceed(req, res, next, route)
-      },
-      (error: unknown) => {
+    enterContext(context, req, res, (error) => {
+      if (error !== undefined) {
         if (route) sendError(req, res, error, resolved.onError)
         else next(error)
-      },
-    )
+      } else if (route) runRoute(context, route, req, res)
+      else next()
+    })
   }
-}
-
-function routeTable(options: ResolvedOptions): Map<string, RouteHandler> {
-  const routes = new Map<string, RouteHandler>()
-  const add = (method: string, path: string, handler: RouteHandler) =>
-    routes.set(`${method} ${options.prefix}${path}`, handler)
-  // HEAD is answered like GET (as Express does) on the read-only routes; the OAuth routes change state, so a
-  // link checker's HEAD falls through to the app instead of creating or redeeming a login.
-  if (options.jssdk) {
-    add('GET', '/jssdk/config', jssdkConfigRoute)
-    add('HEAD', '/jssdk/config', jssdkConfigRoute)
-  }
-  if (options.miniProgram) {
-    add('POST', '/mini/login', miniLoginRoute)
-    add('POST', '/mini/phone', miniPhoneRoute)
-  }
-  if (options.oauth) {
-    add('GET', '/oauth/login', oauthLoginRoute)
-    add('GET', '/oauth/callback', oauthCallbackRoute)
-  }
-  add('GET', '/me', meRoute)
-  add('HEAD', '/me', meRoute)
-  add('POST', '/logout', logoutRoute)
-  return routes
 }

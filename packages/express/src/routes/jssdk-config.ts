@@ -3,15 +3,17 @@ import { queryParam } from '../http/query.js'
 import { requestOrigin } from '../http/request-origin.js'
 import { sendJson } from '../http/respond.js'
 import { pageUrlToSign } from '../jssdk/page-url.js'
-import type { RouteHandler } from './route-context.js'
+import type { ResolvedOptions } from '../options.js'
+import type { RouteHandler } from './route-group.js'
+
+/** The JS-SDK options of the resolved options, when the route is on. */
+export type JsSdkFeature = Exclude<ResolvedOptions['jssdk'], false>
 
 /**
  * `GET {prefix}/jssdk/config?url=<page url>` → `{ appId, timestamp, nonceStr, signature, jsApiList? }`,
  * for the page's `wx.config`. The URL's origin must be allowed (default: the request's own origin).
  */
-export const jssdkConfigRoute: RouteHandler = async (context, req, res) => {
-  const jssdk = context.options.jssdk
-  if (!jssdk) throw new Error('jssdk route called while disabled')
+export const jssdkConfigRoute: RouteHandler<JsSdkFeature> = async (jssdk, context, req, res) => {
   let allowedOrigins = jssdk.allowedOrigins
   if (!allowedOrigins) {
     const own = requestOrigin(req)

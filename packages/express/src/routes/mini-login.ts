@@ -2,7 +2,7 @@ import { readJsonBody } from '../http/json-body.js'
 import { sendJson } from '../http/respond.js'
 import type { WechatUser } from '../identity.js'
 import { requireCode } from './code-input.js'
-import type { RouteHandler } from './route-context.js'
+import type { RouteHandler } from './route-group.js'
 import { signIn } from './sign-in.js'
 
 /**
@@ -11,7 +11,7 @@ import { signIn } from './sign-in.js'
  * `Authorization: Bearer <sessionToken>`; it is the signed session id and nothing else. The `session_key`
  * is kept in the session store only.
  */
-export const miniLoginRoute: RouteHandler = async (context, req, res) => {
+export const miniLoginRoute: RouteHandler<true> = async (_feature, context, req, res) => {
   const body = await readJsonBody(req, context.options.bodyLimit)
   const code = requireCode(body.code)
   const session = await context.options.client.jsCode2Session(code)

@@ -2,13 +2,13 @@ import { WechatRouteError } from '../errors.js'
 import { readJsonBody } from '../http/json-body.js'
 import { sendJson } from '../http/respond.js'
 import { requireCode } from './code-input.js'
-import type { RouteHandler } from './route-context.js'
+import type { RouteHandler } from './route-group.js'
 
 /**
  * `POST {prefix}/mini/phone` `{ code }` (the `getPhoneNumber` button's code; signed-in users only) →
  * `{ phoneNumber, purePhoneNumber, countryCode }` (`countryCode` as a string, e.g. `"86"`).
  */
-export const miniPhoneRoute: RouteHandler = async (context, req, res) => {
+export const miniPhoneRoute: RouteHandler<true> = async (_feature, context, req, res) => {
   if (!req.wechatUser) throw new WechatRouteError('unauthorized', 'Sign in first')
   const body = await readJsonBody(req, context.options.bodyLimit)
   const code = requireCode(body.code)

@@ -4,7 +4,8 @@ import { sendRedirect } from '../http/respond.js'
 import { codeHash, exchangeKey } from '../oauth/code-exchange.js'
 import { safeReturnTo } from '../oauth/return-to.js'
 import { requireCode } from './code-input.js'
-import type { RouteHandler } from './route-context.js'
+import type { OauthFeature } from './oauth-login.js'
+import type { RouteHandler } from './route-group.js'
 import { signIn } from './sign-in.js'
 
 const MAX_STATE_LENGTH = 128
@@ -18,9 +19,7 @@ const REFUSED = 'refused'
  * When the user refuses consent WeChat sends the state alone (`?state=`): a valid state then redirects to
  * `returnTo` with no session (the page sees `/me` answer 401) instead of showing a JSON error.
  */
-export const oauthCallbackRoute: RouteHandler = async (context, req, res) => {
-  const oauth = context.options.oauth
-  if (!oauth) throw new Error('oauth route called while disabled')
+export const oauthCallbackRoute: RouteHandler<OauthFeature> = async (oauth, context, req, res) => {
   const state = requireState(queryParam(req, 'state'))
   const rawCode = queryParam(req, 'code')
   if (rawCode === undefined && !mentionsCode(req.originalUrl)) {

@@ -1,29 +1,33 @@
+import type { Request } from 'express'
 import { WechatRouteError } from '../errors.js'
 import { queryParam } from '../http/query.js'
 import { requestOrigin } from '../http/request-origin.js'
 import { sendRedirect } from '../http/respond.js'
 import { safeReturnTo } from '../oauth/return-to.js'
-import type { RouteHandler } from './route-context.js'
+import type { ResolvedOptions } from '../options.js'
+import type { RouteHandler } from './route-group.js'
+
+/** The OAuth options of the resolved options, when the routes are on. */
+export type OauthFeature = Exclude<ResolvedOptions['oauth'], false>
 
 /**
  * `GET {prefix}/oauth/login?returnTo=/path&scope=…` → 302 to WeChat's authorize URL with a fresh `state`
  * bound to this browser. An unsafe `returnTo` silently becomes `defaultReturnTo`.
  */
-export const oauthLoginRoute: RouteHandler = async (context, req, res) => {
-  const oauth = context.options.oauth
-  if (!oauth) throw new Error('oauth route called while disabled')
+export const oauthLoginRoute: RouteHandler<OauthFeature> = async (oauth, context, req, res, mount) => {
   const scope = queryParam(req, 'scope') ?? oauth.scope
   if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') {
     throw new WechatRouteError('invalid_request', 'scope must be snsapi_base or snsapi_userinfo')
   }
   const returnTo = safeReturnTo(queryParam(req, 'returnTo')) ?? oauth.defaultReturnTo
-  const redirectUri = oauth.redirectUri ?? callbackUrl(req, context.options.prefix)
+  const redirectUri = oauth.redirectUri ?? callbackUrl(req, mount)
   const state = await context.states.create(req, res, { returnTo, scope })
   sendRedirect(res, context.options.client.buildOauth2AuthorizeUrl({ redirectUri, scope, state }))
 }
 
-function callbackUrl(req: Parameters<RouteHandler>[1], prefix: string): string {
+/** The callback route next to this login route: the request's origin + the OAuth routes' mount. */
+function callbackUrl(req: Request, mount: string): string {
   const origin = requestOrigin(req)
   if (!origin) throw new WechatRouteError('invalid_request', 'The request has no usable Host header')
-  return `${origin}${req.baseUrl}${prefix}/oauth/callback`
+  return `${origin}${mount}/callback`
 }

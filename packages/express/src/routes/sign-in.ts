@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
+import type { WechatContextState } from '../context/context-state.js'
 import type { WechatUser } from '../identity.js'
 import type { SessionRecord } from '../session/session-manager.js'
-import type { RouteContext } from './route-context.js'
 
 /**
  * Finishes a login WeChat confirmed: sets `req.wechatUser`, runs `onLogin`, then starts a fresh session.
@@ -9,7 +9,7 @@ import type { RouteContext } from './route-context.js'
  * itself (the route must not answer again).
  */
 export async function signIn(
-  context: RouteContext,
+  context: WechatContextState,
   req: Request,
   res: Response,
   user: WechatUser,
