@@ -28,7 +28,7 @@ describe('sendMessage', () => {
       data: { thing1: { value: 'Parcel' }, time2: { value: '15:01' } },
     })
     const [message] = await emu.control.messages()
-    expect(message?.miniprogramState).toBe(state)
+    expect(message).toMatchObject({ kind: 'subscribe', miniprogramState: state })
     expect(miniProgramStateOf(env)).toBe(state)
   })
 

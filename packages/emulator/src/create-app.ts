@@ -8,10 +8,14 @@ import { limitBodySize } from './http/body-limit.js'
 import { wechatJson } from './http/wechat-json.js'
 import { createAvatarRoutes } from './routes/avatar.js'
 import { createCodeToSessionRoutes } from './routes/code-to-session.js'
+import { createFollowerRoutes } from './routes/followers.js'
+import { createMenuRoutes } from './routes/menu.js'
 import { createOAuthApiRoutes } from './routes/oauth-api.js'
 import { createOAuthAuthorizeRoutes } from './routes/oauth-authorize.js'
 import { createPhoneNumberRoutes } from './routes/phone-number.js'
+import { createQrCodeTicketRoutes } from './routes/qr-code-ticket.js'
 import { createSubscribeMessageRoutes } from './routes/subscribe-message.js'
+import { createTemplateMessageRoutes } from './routes/template-message.js'
 import { createTicketRoutes } from './routes/ticket.js'
 import { createTokenRoutes } from './routes/token.js'
 import { createWxaCodeRoutes } from './routes/wxa-code.js'
@@ -23,13 +27,20 @@ export interface EmulatorAppOptions {
   control: EmulatorControl
   /** Skip the OAuth consent page and approve at once. */
   autoApprove: boolean
+  /** Followers per `user/get` page. */
+  followerPageSize: number
 }
 
 /**
  * The emulator's HTTP surface: WeChat's API paths at the root, and under `/__wxkit` the control API and
  * the JS-SDK bridge (both with CORS, since pages on other origins load them).
  */
-export function createEmulatorApp({ state, control, autoApprove }: EmulatorAppOptions): Hono {
+export function createEmulatorApp({
+  state,
+  control,
+  autoApprove,
+  followerPageSize,
+}: EmulatorAppOptions): Hono {
   const app = new Hono()
 
   app.onError((error, c) => {
@@ -66,6 +77,10 @@ export function createEmulatorApp({ state, control, autoApprove }: EmulatorAppOp
   app.route('/', createPhoneNumberRoutes(state))
   app.route('/', createWxaCodeRoutes(state))
   app.route('/', createSubscribeMessageRoutes(state))
+  app.route('/', createTemplateMessageRoutes(state))
+  app.route('/', createQrCodeTicketRoutes(state))
+  app.route('/', createFollowerRoutes(state, followerPageSize))
+  app.route('/', createMenuRoutes(state))
   app.route('/', createOAuthAuthorizeRoutes(state, autoApprove))
   app.route('/', createOAuthApiRoutes(state))
 

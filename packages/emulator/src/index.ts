@@ -7,8 +7,19 @@ export type {
   MintCodeOptions,
   RevokeTokensOptions,
 } from './control/emulator-control.js'
+export type {
+  ClickMenuOptions,
+  ClickMenuResult,
+  FollowOptions,
+  FollowResult,
+  ScanQrCodeOptions,
+  ScanQrCodeResult,
+  UnfollowOptions,
+  UnfollowResult,
+} from './control/official-account-control.js'
 export { WECHAT_ERRORS, type WechatErrcode } from './errors.js'
 export type { EmulatorFault, InjectFaultOptions } from './faults.js'
+export type { EventPushOutcome } from './push/official-account-events.js'
 export type {
   ConfigurePushOptions,
   EmittedPush,
@@ -25,4 +36,11 @@ export { type EmulatorOptions, type RunningEmulator, startEmulator } from './sta
 export { DEFAULT_APP, type EmulatorApp } from './state/apps.js'
 export type { EmulatorClock } from './state/clock.js'
 export type { CodeKind, OAuthScope } from './state/codes.js'
-export type { DeliveredMessage, RegisterTemplateOptions, SubscribeOptions } from './state/subscriptions.js'
+export type { DeliveredMessage } from './state/delivered-message.js'
+export type { SubscribeScene } from './state/followers.js'
+export type {
+  DeliveredSubscribeMessage,
+  RegisterTemplateOptions,
+  SubscribeOptions,
+} from './state/subscriptions.js'
+export type { DeliveredTemplateMessage, RegisterOaTemplateOptions } from './state/template-messages.js'

@@ -26,6 +26,11 @@ export interface EmulatorOptions {
      */
     autoApprove?: boolean
   }
+  /** Official Account behaviour. */
+  officialAccount?: {
+    /** Followers per `/cgi-bin/user/get` page (WeChat's is 10000); lower it to test paging. @default 10000 */
+    followerPageSize?: number
+  }
 }
 
 /** A running emulator. */
@@ -36,6 +41,8 @@ export interface RunningEmulator {
   apiBaseUrl: string
   /** Where `open.weixin.qq.com` paths (`/connect/oauth2/authorize`) are served (the same origin). */
   oauthBaseUrl: string
+  /** Where `mp.weixin.qq.com` paths (`/cgi-bin/showqrcode`) are served (the same origin). */
+  mpBaseUrl: string
   /** Typed control of this emulator's state. */
   control: EmulatorControl
   /** Stop listening and drop open connections. */
@@ -54,12 +61,25 @@ export interface RunningEmulator {
  * ```
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const { port = 0, host = '127.0.0.1', apps = [DEFAULT_APP], clock, oauth = {} } = options
+  const {
+    port = 0,
+    host = '127.0.0.1',
+    apps = [DEFAULT_APP],
+    clock,
+    oauth = {},
+    officialAccount = {},
+  } = options
+  const followerPageSize = officialAccount.followerPageSize ?? 10_000
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError('@wxkit/emulator: port must be an integer from 0 to 65535')
   }
   if (!Array.isArray(apps) || apps.length === 0) {
     throw new TypeError('@wxkit/emulator: apps must be a non-empty array of { appId, appSecret }')
+  }
+  if (!Number.isInteger(followerPageSize) || followerPageSize < 1 || followerPageSize > 10_000) {
+    throw new TypeError(
+      '@wxkit/emulator: officialAccount.followerPageSize must be an integer from 1 to 10000',
+    )
   }
   if (clock !== undefined && typeof clock?.now !== 'function') {
     throw new TypeError('@wxkit/emulator: clock must have a now() method returning milliseconds')
@@ -67,7 +87,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const state = new EmulatorState(apps, clock)
   const control = createLocalControl(state)
-  const app = createEmulatorApp({ state, control, autoApprove: oauth.autoApprove === true })
+  const app = createEmulatorApp({
+    state,
+    control,
+    autoApprove: oauth.autoApprove === true,
+    followerPageSize,
+  })
   const closing = new AbortController()
   const server = createServer(createNodeListener(app, state, closing.signal))
 
@@ -88,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url,
     apiBaseUrl: url,
     oauthBaseUrl: url,
+    mpBaseUrl: url,
     control,
     close() {
       closed ??= new Promise<void>((resolve, reject) => {

@@ -1,7 +1,6 @@
-import jsqrModule from 'jsqr'
-import { PNG } from 'pngjs'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_APP } from '../src/index.js'
+import { decodeQr } from './support/decode-qr.js'
 import { classicToken, emulator, getJson, postJson, RID } from './support/emulator-fixture.js'
 
 async function wxaCode(body: unknown) {
@@ -13,19 +12,6 @@ async function wxaCode(body: unknown) {
     body: JSON.stringify(body),
   })
   return { e, token, response }
-}
-
-type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null
-// jsqr is CommonJS with `exports.default`; depending on the loader's interop the function sits one level down.
-const jsQR: JsQr =
-  typeof jsqrModule === 'function'
-    ? (jsqrModule as JsQr)
-    : (jsqrModule as unknown as { default: JsQr }).default
-
-function decodeQr(png: Buffer): { image: PNG; text: string | undefined } {
-  const image = PNG.sync.read(png)
-  const qr = jsQR(new Uint8ClampedArray(image.data), image.width, image.height)
-  return { image, text: qr?.data }
 }
 
 describe('POST /wxa/getwxacodeunlimit', () => {

@@ -9,8 +9,10 @@ import type {
 } from '../push/push-options.js'
 import type { AccessTokenKind } from '../state/access-tokens.js'
 import type { CodeKind, OAuthScope } from '../state/codes.js'
-import type { DeliveredMessage, RegisterTemplateOptions, SubscribeOptions } from '../state/subscriptions.js'
+import type { DeliveredMessage } from '../state/delivered-message.js'
+import type { RegisterTemplateOptions, SubscribeOptions } from '../state/subscriptions.js'
 import type { TicketType } from '../state/tickets.js'
+import type { OfficialAccountControl } from './official-account-control.js'
 
 /** The argument of `mintCode()`. */
 export interface MintCodeOptions {
@@ -68,7 +70,7 @@ export interface LiveTicket {
  * The emulator's control surface. Every method is async so the same interface works in process
  * (`emulator.control`) and over HTTP (`connectEmulator(url)`, `POST /__wxkit/<method>`).
  */
-export interface EmulatorControl {
+export interface EmulatorControl extends OfficialAccountControl {
   /** Forget tokens, tickets, codes, templates, subscriptions, messages, counters and faults; rewind the clock. */
   reset(): Promise<void>
   /** Move the emulator's clock forward by `ms` milliseconds, so tokens, tickets and codes expire. */
@@ -79,7 +81,7 @@ export interface EmulatorControl {
   registerTemplate(options: RegisterTemplateOptions): Promise<void>
   /** Record that a user accepted a template (one send per call, like `wx.requestSubscribeMessage`). */
   subscribe(options: SubscribeOptions): Promise<void>
-  /** The subscribe messages delivered so far. */
+  /** The subscribe and template messages delivered so far, oldest first. */
   messages(): Promise<DeliveredMessage[]>
   /** Request counts and token/ticket issuances. */
   counters(): Promise<EmulatorCounters>
@@ -121,4 +123,9 @@ export const CONTROL_METHODS = [
   'verifyServerUrl',
   'configurePush',
   'pushes',
+  'follow',
+  'unfollow',
+  'registerOaTemplate',
+  'scanQrCode',
+  'clickMenu',
 ] as const satisfies readonly (keyof EmulatorControl)[]

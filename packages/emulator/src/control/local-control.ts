@@ -1,6 +1,7 @@
 import { pushTarget } from '../push/push-target.js'
 import type { EmulatorState } from '../state/emulator-state.js'
 import type { EmulatorControl } from './emulator-control.js'
+import { createOfficialAccountControl } from './official-account-control.js'
 
 const PHONE_DEFAULT = '13800138000'
 
@@ -13,6 +14,8 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
   }
 
   return {
+    ...createOfficialAccountControl(state, appIdOrFirst),
+
     async reset() {
       state.reset()
     },
@@ -89,7 +92,10 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
     },
 
     async messages() {
-      return state.subscriptions.messages()
+      // Both lists are in delivery order; a stable sort by time interleaves them.
+      return [...state.subscriptions.messages(), ...state.templateMessages.messages()].sort(
+        (a, b) => a.sentAt - b.sentAt,
+      )
     },
 
     async counters() {

@@ -5,7 +5,7 @@ import { readJsonBody } from '../http/json-body.js'
 import { wechatOk } from '../http/wechat-json.js'
 import { isValidSubscribeValue } from '../rules/subscribe-values.js'
 import type { EmulatorState } from '../state/emulator-state.js'
-import { type DeliveredMessage, templateKeyType } from '../state/subscriptions.js'
+import { type DeliveredSubscribeMessage, templateKeyType } from '../state/subscriptions.js'
 
 const STATES = ['developer', 'trial', 'formal'] as const
 const LANGS = ['zh_CN', 'en_US', 'zh_HK', 'zh_TW'] as const
@@ -51,14 +51,15 @@ export function createSubscribeMessageRoutes(state: EmulatorState): Hono {
     }
     if (!state.users.find(token.appId, touser)) throw new WechatApiFailure(40003)
     if (!state.subscriptions.useGrant(token.appId, touser, templateId)) throw new WechatApiFailure(43101)
-    const message: DeliveredMessage = {
+    const message: DeliveredSubscribeMessage = {
+      kind: 'subscribe',
       appId: token.appId,
       touser,
       templateId,
       ...(typeof page === 'string' ? { page } : {}),
       data: delivered,
-      miniprogramState: miniprogramState as DeliveredMessage['miniprogramState'],
-      lang: lang as DeliveredMessage['lang'],
+      miniprogramState: miniprogramState as DeliveredSubscribeMessage['miniprogramState'],
+      lang: lang as DeliveredSubscribeMessage['lang'],
       sentAt: state.now(),
     }
     state.subscriptions.deliver(message)

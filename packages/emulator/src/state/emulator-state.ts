@@ -4,9 +4,13 @@ import { AppRegistry, type EmulatorApp } from './apps.js'
 import { type EmulatorClock, OffsetClock } from './clock.js'
 import { CodeStore } from './codes.js'
 import { CallCounter } from './counters.js'
+import { FollowerBook } from './followers.js'
+import { MenuBook } from './menus.js'
 import { OAuthTokenStore } from './oauth-tokens.js'
 import { PushService } from './push-service.js'
+import { QrCodeTicketStore } from './qr-code-tickets.js'
 import { SubscriptionBook } from './subscriptions.js'
+import { TemplateMessageBook } from './template-messages.js'
 import { TicketStore } from './tickets.js'
 import { UserDirectory } from './users.js'
 
@@ -20,6 +24,10 @@ export class EmulatorState {
   readonly users = new UserDirectory()
   readonly oauthTokens = new OAuthTokenStore()
   readonly subscriptions = new SubscriptionBook()
+  readonly followers = new FollowerBook()
+  readonly templateMessages = new TemplateMessageBook()
+  readonly qrCodeTickets = new QrCodeTicketStore()
+  readonly menus = new MenuBook()
   readonly calls = new CallCounter()
   readonly faults = new FaultQueue()
   /** Message push to the developer's server; other routes call `push.emit()` to push the events they cause. */
@@ -43,7 +51,10 @@ export class EmulatorState {
     return first.appId
   }
 
-  /** Forget tokens, tickets, codes, users, templates, messages, counters, faults and push targets; rewind the clock. */
+  /**
+   * Forget tokens, tickets, codes, users, followers, templates, messages, QR codes, menus, counters,
+   * faults and push targets; rewind the clock.
+   */
   reset(): void {
     this.tokens.clear()
     this.tickets.clear()
@@ -51,6 +62,10 @@ export class EmulatorState {
     this.users.clear()
     this.oauthTokens.clear()
     this.subscriptions.clear()
+    this.followers.clear()
+    this.templateMessages.clear()
+    this.qrCodeTickets.clear()
+    this.menus.clear()
     this.calls.clear()
     this.faults.clear()
     this.push.clear()

@@ -52,7 +52,8 @@ export interface SubscribeOptions {
 }
 
 /** A subscribe message the emulator accepted, as `messages()` lists it. */
-export interface DeliveredMessage {
+export interface DeliveredSubscribeMessage {
+  kind: 'subscribe'
   appId: string
   touser: string
   templateId: string
@@ -76,7 +77,7 @@ export interface TemplateRecord {
 export class SubscriptionBook {
   readonly #templates = new Map<string, TemplateRecord>()
   readonly #grants = new Map<string, number>()
-  readonly #messages: DeliveredMessage[] = []
+  readonly #messages: DeliveredSubscribeMessage[] = []
 
   /** Register (or replace) a template; throws on keys whose type WeChat does not know. */
   registerTemplate(options: RegisterTemplateOptions): void {
@@ -145,12 +146,12 @@ export class SubscriptionBook {
   }
 
   /** Record a delivered message. */
-  deliver(message: DeliveredMessage): void {
+  deliver(message: DeliveredSubscribeMessage): void {
     this.#messages.push(message)
   }
 
   /** A copy of the delivered messages, oldest first. */
-  messages(): DeliveredMessage[] {
+  messages(): DeliveredSubscribeMessage[] {
     return structuredClone(this.#messages)
   }
 

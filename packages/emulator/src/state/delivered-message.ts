@@ -1,0 +1,5 @@
+import type { DeliveredSubscribeMessage } from './subscriptions.js'
+import type { DeliveredTemplateMessage } from './template-messages.js'
+
+/** A message the emulator delivered to a user, as `messages()` lists it; `kind` tells which API sent it. */
+export type DeliveredMessage = DeliveredSubscribeMessage | DeliveredTemplateMessage
