@@ -6,7 +6,7 @@ export type QrCodeActionName = 'QR_SCENE' | 'QR_STR_SCENE' | 'QR_LIMIT_SCENE' | 
 
 /** A parameter QR code the emulator has issued. */
 export interface QrCodeTicketRecord {
-  /** Base64 like WeChat's (so it holds `+`, `/` and `=`, and must be URL-encoded in `showqrcode`). */
+  /** Base64 like WeChat's, always with a `+`, so it must be URL-encoded in `showqrcode`. */
   ticket: string
   appId: string
   actionName: QrCodeActionName
@@ -17,6 +17,17 @@ export interface QrCodeTicketRecord {
   createdAt: number
   /** Emulator time it stops working; absent for permanent codes. */
   expiresAt?: number
+}
+
+/**
+ * A base64 ticket like WeChat's that always holds a `+` (and ends in `==`), so a client that forgets to
+ * URL-encode it in `showqrcode` fails on every run, not on one run in a few.
+ */
+function newTicket(): string {
+  for (;;) {
+    const ticket = `gQ${randomBytes(70).toString('base64')}`
+    if (ticket.includes('+')) return ticket
+  }
 }
 
 /** Why a ticket cannot be used. */
@@ -45,7 +56,7 @@ export class QrCodeTicketStore {
     }
     const record: QrCodeTicketRecord = {
       ...fields,
-      ticket: `gQ${randomBytes(70).toString('base64')}`,
+      ticket: newTicket(),
       url: `http://weixin.qq.com/q/${randomToken(22)}`,
       createdAt: now,
     }
