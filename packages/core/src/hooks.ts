@@ -16,7 +16,7 @@ export interface BeforeRequestState {
   request: Request
   /** The API path, e.g. `/cgi-bin/stable_token`. */
   endpoint: string
-  /** 0 for the first attempt, 1+ for transient-failure retries. */
+  /** Always 0: as in ky, `beforeRequest` runs once per call and retries reuse the request. */
   retryCount: number
 }
 
@@ -70,8 +70,8 @@ export interface ErrorEvent {
 }
 
 /**
- * Hooks, run in order. `beforeRequest` / `afterResponse` mirror ky's hooks of the same names but receive
- * redacted copies; exceptions they throw reject the call. `onTokenRefresh`, `onRetry` and `onError` are
+ * Hooks, run in order. `beforeRequest` / `afterResponse` are ky's hooks of the same names (`beforeRequest`
+ * once per call, `afterResponse` after every attempt), given redacted copies; exceptions they throw reject the call. `onTokenRefresh`, `onRetry` and `onError` are
  * events: exceptions in them are swallowed.
  *
  * @example
@@ -84,7 +84,7 @@ export interface ErrorEvent {
  * ```
  */
 export interface WechatHooks {
-  /** Before every HTTP attempt. */
+  /** Once per call, before its first HTTP attempt (ky's semantics: retries reuse the request and its headers). */
   beforeRequest?: Array<(state: BeforeRequestState) => void | Promise<void>>
   /** After every HTTP attempt that got a response. */
   afterResponse?: Array<(state: AfterResponseState) => void | Promise<void>>

@@ -1,18 +1,26 @@
-import ky, { type KyInstance } from 'ky'
-import type { Dispatcher } from 'undici'
+import ky, {
+  type AfterResponseHook,
+  isForceRetryError,
+  isHTTPError,
+  isNetworkError,
+  isTimeoutError,
+  type KyInstance,
+  type RetryOptions,
+} from 'ky'
 import type { ResolvedConfig } from './config.js'
 import type { Query } from './endpoint.js'
 import {
-  isTransientError,
+  isWechatClientError,
   isWechatError,
-  WechatError,
   WechatHttpError,
   WechatNetworkError,
-  WechatResponseError,
   WechatTimeoutError,
 } from './errors.js'
 import type { Events } from './events.js'
-import { redactUrl, scrub, secretsOf } from './redact.js'
+import { HookFailure, kyHooks } from './ky-hooks.js'
+import { ProxyFetch } from './proxy-fetch.js'
+import { secretsOf } from './redact.js'
+import { type RawResponse, readAnswer } from './wechat-response.js'
 
 /** One WeChat call as the transport sees it (built from an {@link Endpoint} or a public `request()`). */
 export interface CallSpec {
@@ -34,40 +42,21 @@ export interface CallSpec {
   signal?: AbortSignal | undefined
 }
 
-interface RawResponse {
-  status: number
-  contentType: string | undefined
-  bytes: Uint8Array
+/** What one call carries through ky's hooks (in ky's `context` option). */
+interface Attempts {
+  spec: CallSpec
+  secrets: string[]
+  result?: unknown
+  /** The failure ky is deciding about (from `shouldRetry`, or the cause we handed to `ky.retry()`). */
+  pending?: unknown
+  /** Retries so far. */
+  retries: number
+  /** The last transient failure that ky retried, already turned into a wxkit error. */
+  lastTransient?: Error
 }
 
-/** undici's fetch bound to a proxy dispatcher (undici is imported only when `proxy` is set). */
-interface ProxiedFetch {
-  fetch(
-    url: string,
-    init: {
-      method: string
-      headers: [string, string][]
-      body: ArrayBuffer | undefined
-      signal: AbortSignal
-      dispatcher: Dispatcher
-    },
-  ): Promise<unknown>
-  dispatcher: Dispatcher
-}
-
-interface CallContext {
-  endpoint: string
-  retryCount: number
-}
-
-/** Wraps an exception thrown by a user hook so it is passed through untouched. */
-class HookFailure extends Error {
-  constructor(readonly error: unknown) {
-    super('hook failed')
-  }
-}
-
-const decoder = new TextDecoder()
+/** ky retries these; 408/429 and every 5xx are transient, other statuses are answers. */
+const RETRY_STATUS = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)]
 
 function systemCode(error: unknown): string | undefined {
   let current: unknown = error
@@ -79,272 +68,162 @@ function systemCode(error: unknown): string | undefined {
   return undefined
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
+/** Reads a body within `ms`: ky's `timeout` ends when the headers arrive, a stalled body would hang. */
+async function readBody(response: Response, ms: number): Promise<Uint8Array | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms)
   })
-}
-
-function redactedRequest(request: Request): Request {
-  return new Request(redactUrl(request.url), { method: request.method, headers: request.headers })
+  try {
+    const bytes = await Promise.race([response.arrayBuffer(), late])
+    if (bytes === undefined) response.body?.cancel().catch(() => {})
+    return bytes && new Uint8Array(bytes)
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /**
- * The HTTP layer: the one ky instance, the retry loop for transient failures, and the single place
- * where a WeChat `errcode` becomes a {@link WechatError}. No raw ky/fetch error ever leaves this file.
+ * The HTTP layer: one ky instance doing what ky does (per-attempt timeout, bounded retries with backoff and
+ * jitter, hooks), plus what ky cannot know: WeChat's errcode inside HTTP 200 and the lost-code-exchange
+ * rule. No raw ky/fetch error ever leaves this file.
  */
 export class Transport {
   readonly #config: ResolvedConfig
   readonly #events: Events
   readonly #ky: KyInstance
-  #proxy: Promise<ProxiedFetch> | undefined
+  readonly #proxy: ProxyFetch | undefined
 
   constructor(config: ResolvedConfig, events: Events) {
     this.#config = config
     this.#events = events
-    const hooks = config.hooks
+    this.#proxy = config.proxy ? new ProxyFetch(config.proxy) : undefined
+    // ky shallow-copies `context` per call, so the state travels one level down.
+    const attemptsOf = (options: { context: object }) => (options.context as { attempts: Attempts }).attempts
+    const user = kyHooks(config.hooks, (options) => attemptsOf(options).spec.endpoint)
+
+    // The answer check. errcode -1 ("system busy") comes with HTTP 200, so ky cannot see it: ky.retry()
+    // hands it back to ky's retry (within `limit`, after the same backoff). So does a body that stalls.
+    const answer: AfterResponseHook = async ({ response, options }) => {
+      const attempts = attemptsOf(options)
+      if (!response.ok) return
+      const { spec, secrets } = attempts
+      const bytes = await readBody(response, config.timeout)
+      if (bytes === undefined) {
+        attempts.pending = new WechatTimeoutError({ timeoutMs: config.timeout, endpoint: spec.endpoint })
+        return ky.retry({ cause: attempts.pending as Error })
+      }
+      const raw: RawResponse = {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? undefined,
+        bytes,
+      }
+      try {
+        attempts.result = readAnswer(spec.endpoint, spec.response, raw, secrets)
+      } catch (error) {
+        if (isWechatError(error) && error.errcode === -1) {
+          attempts.pending = error
+          return ky.retry({ cause: error })
+        }
+        throw error
+      }
+      return new Response(null, { status: response.status, headers: response.headers })
+    }
+
     this.#ky = ky.create({
-      retry: 0,
-      timeout: false,
-      throwHttpErrors: false,
-      ...(config.proxy
-        ? {
-            // undici's ProxyAgent only works with undici's own fetch, which wants a URL and init, not a
-            // global Request. undici is loaded on the first proxied call, so apps without a proxy never
-            // pay for importing it.
-            fetch: async (input: Request | string | URL, init?: RequestInit) => {
-              const proxied = await this.#proxied(config.proxy as string)
-              const request = input instanceof Request ? input : new Request(input, init)
-              const body = request.body ? await request.arrayBuffer() : undefined
-              return (await proxied.fetch(request.url, {
-                method: request.method,
-                headers: [...request.headers],
-                body,
-                signal: request.signal,
-                dispatcher: proxied.dispatcher,
-              })) as unknown as Response
-            },
-          }
-        : {}),
+      timeout: Math.min(config.timeout, 2_147_483_647), // ky refuses what setTimeout cannot hold
+      ...(this.#proxy ? { fetch: this.#proxy.fetch } : {}),
       hooks: {
-        beforeRequest: hooks.beforeRequest?.length
-          ? [
-              async ({ request, options }) => {
-                const context = options.context as unknown as CallContext
-                const copy = redactedRequest(request)
-                for (const hook of hooks.beforeRequest ?? []) {
-                  try {
-                    await hook({ request: copy, endpoint: context.endpoint, retryCount: context.retryCount })
-                  } catch (error) {
-                    throw new HookFailure(error)
-                  }
-                }
-                for (const [name, value] of copy.headers) request.headers.set(name, value)
-              },
-            ]
-          : [],
-        afterResponse: hooks.afterResponse?.length
-          ? [
-              async ({ request, options, response }) => {
-                const context = options.context as unknown as CallContext
-                const state = {
-                  request: redactedRequest(request),
-                  response: new Response(null, {
-                    status: response.status,
-                    statusText: response.statusText,
-                    headers: response.headers,
-                  }),
-                  endpoint: context.endpoint,
-                  retryCount: context.retryCount,
-                }
-                for (const hook of hooks.afterResponse ?? []) {
-                  try {
-                    await hook(state)
-                  } catch (error) {
-                    throw new HookFailure(error)
-                  }
-                }
-              },
-            ]
-          : [],
+        beforeRequest: user.beforeRequest,
+        afterResponse: [...user.afterResponse, answer],
       },
     })
   }
 
   /**
    * Performs a call and returns the JSON body (or the bytes); throws {@link WechatError} for a non-zero
-   * errcode.
+   * errcode, and only wxkit errors (or the caller's abort reason, or a hook's own exception).
    */
-  send(spec: CallSpec): Promise<unknown> {
-    return spec.response === 'bytes' ? this.#bytes(spec) : this.#json(spec)
+  async send(spec: CallSpec): Promise<unknown> {
+    const attempts: Attempts = {
+      spec,
+      secrets: [...secretsOf(spec.query, spec.json), this.#config.appSecret],
+      retries: 0,
+    }
+    try {
+      await this.#ky(this.#config.baseURL + spec.endpoint, {
+        method: spec.method,
+        ...(spec.query ? { searchParams: spec.query } : {}),
+        ...(spec.json === undefined ? {} : { json: spec.json }),
+        ...(spec.signal ? { signal: spec.signal } : {}),
+        context: { attempts },
+        retry: spec.idempotent && spec.retryable ? this.#retryOptions(attempts) : 0,
+      })
+      return attempts.result
+    } catch (error) {
+      if (spec.signal?.aborted) throw spec.signal.reason
+      if (error instanceof HookFailure) throw error.error
+      const failure = this.#toWechatError(error, spec.endpoint)
+      // A code-spending call whose retry meets "code already used": the attempt whose answer was lost did use
+      // it, so the caller gets that transient failure (a timeout says "try again"; 40163 would blame the code).
+      if (
+        attempts.lastTransient &&
+        isWechatError(failure) &&
+        spec.codeUsedErrcodes?.includes(failure.errcode)
+      )
+        throw attempts.lastTransient
+      throw failure
+    }
   }
 
-  async #json<T>(spec: CallSpec): Promise<T> {
-    return this.#withRetries(spec, async (retryCount) => {
-      const raw = await this.#attempt(spec, retryCount)
-      return this.#parseJson<T>(spec, raw)
-    })
-  }
-
-  /**
-   * A call that answers bytes on success and JSON on failure (`getwxacodeunlimit`, media downloads).
-   * Decides by Content-Type, never by status (WeChat's JSON errors come with HTTP 200).
-   */
-  async #bytes(spec: CallSpec): Promise<Uint8Array> {
-    return this.#withRetries(spec, async (retryCount) => {
-      const raw = await this.#attempt(spec, retryCount)
-      if (raw.status < 200 || raw.status > 299)
-        throw new WechatHttpError({ status: raw.status, endpoint: spec.endpoint })
-      const type = (raw.contentType ?? '').toLowerCase()
-      // WeChat labels some JSON errors text/plain, or not at all.
-      const looksJson = (type === '' || type.startsWith('text/plain')) && raw.bytes[0] === 0x7b
-      if (type.includes('json') || looksJson) {
-        this.#parseJson(spec, raw)
-        throw new WechatResponseError({
-          endpoint: spec.endpoint,
-          reason: 'JSON without an errcode where bytes were expected',
-          contentType: raw.contentType,
+  /** ky's retry, configured as `retry` says; the first-class parts are ky's, only the reporting is ours. */
+  #retryOptions(attempts: Attempts): RetryOptions {
+    const { limit, delayMs, maxDelayMs } = this.#config.retry
+    return {
+      limit,
+      methods: ['get', 'post'],
+      statusCodes: RETRY_STATUS,
+      // WeChat sends no Retry-After; ignoring it keeps every delay ours, so onRetry can report it.
+      afterStatusCodes: [],
+      retryOnTimeout: true,
+      delay: (attempt) => delayMs * 2 ** (attempt - 1),
+      backoffLimit: maxDelayMs,
+      shouldRetry: ({ error }) => {
+        attempts.pending = error
+        return undefined // ky's own rules decide
+      },
+      // ky calls jitter once it has decided to retry, before waiting. onRetry is emitted here rather than
+      // in ky's beforeRetry, which runs after the delay: the event announces the delay (and a listener may
+      // abort it), as it always has.
+      jitter: (delay) => {
+        const wait = Math.round(Math.min(maxDelayMs, delay * (0.75 + Math.random() * 0.5)))
+        const error = this.#toWechatError(attempts.pending, attempts.spec.endpoint)
+        attempts.lastTransient = error
+        attempts.retries++
+        this.#events.retry({
+          endpoint: attempts.spec.endpoint,
+          retryCount: attempts.retries,
+          error,
+          delayMs: wait,
         })
-      }
-      // An HTML page is a proxy's or a portal's error page, never a file WeChat sends.
-      if (type.startsWith('text/html') || raw.bytes.length === 0) {
-        throw new WechatResponseError({
-          endpoint: spec.endpoint,
-          reason: raw.bytes.length === 0 ? 'empty body' : 'HTML instead of a file',
-          contentType: raw.contentType,
-        })
-      }
-      return raw.bytes
-    })
+        return wait
+      },
+    }
   }
 
   /** Releases the proxy agent's sockets, if any. */
   async close(): Promise<void> {
-    const proxy = this.#proxy
-    if (!proxy) return
-    this.#proxy = undefined
-    await (await proxy.catch(() => undefined))?.dispatcher.close()
+    await this.#proxy?.close()
   }
 
-  /** undici's fetch and one ProxyAgent, created on first use. */
-  #proxied(proxyUrl: string): Promise<ProxiedFetch> {
-    this.#proxy ??= import('undici').then((undici) => ({
-      fetch: undici.fetch as unknown as ProxiedFetch['fetch'],
-      dispatcher: new undici.ProxyAgent(proxyUrl),
-    }))
-    return this.#proxy
-  }
-
-  #parseJson<T>(spec: CallSpec, raw: RawResponse): T {
-    if (raw.status < 200 || raw.status > 299)
-      throw new WechatHttpError({ status: raw.status, endpoint: spec.endpoint })
-    const text = decoder.decode(raw.bytes)
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      const html = /^\s*</.test(text)
-      throw new WechatResponseError({
-        endpoint: spec.endpoint,
-        reason: html ? 'HTML instead of JSON' : 'body is not valid JSON',
-        contentType: raw.contentType,
-      })
-    }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new WechatResponseError({
-        endpoint: spec.endpoint,
-        reason: 'JSON is not an object',
-        contentType: raw.contentType,
-      })
-    }
-    const record = body as { errcode?: unknown; errmsg?: unknown }
-    if (record.errcode !== undefined && record.errcode !== null) {
-      const errcode = Number(record.errcode)
-      if (!Number.isInteger(errcode)) {
-        throw new WechatResponseError({
-          endpoint: spec.endpoint,
-          reason: 'errcode is not a number',
-          contentType: raw.contentType,
-        })
-      }
-      if (errcode !== 0) {
-        const errmsg = scrub(typeof record.errmsg === 'string' ? record.errmsg : '', [
-          ...secretsOf(spec.query, spec.json),
-          this.#config.appSecret,
-        ])
-        throw new WechatError({ errcode, errmsg, endpoint: spec.endpoint })
-      }
-    }
-    return body as T
-  }
-
-  async #withRetries<T>(spec: CallSpec, run: (retryCount: number) => Promise<T>): Promise<T> {
-    const { limit, delayMs, maxDelayMs } = this.#config.retry
-    let lastTransient: unknown
-    for (let retryCount = 0; ; retryCount++) {
-      try {
-        return await run(retryCount)
-      } catch (error) {
-        if (spec.signal?.aborted) throw spec.signal.reason
-        if (
-          lastTransient !== undefined &&
-          isWechatError(error) &&
-          spec.codeUsedErrcodes?.includes(error.errcode)
-        )
-          throw lastTransient
-        lastTransient = error
-        if (!spec.idempotent || !spec.retryable || retryCount >= limit || !isTransientError(error))
-          throw error
-        const delay = Math.round(
-          Math.min(maxDelayMs, delayMs * 2 ** retryCount) * (0.75 + Math.random() * 0.5),
-        )
-        this.#events.retry({
-          endpoint: spec.endpoint,
-          retryCount: retryCount + 1,
-          error: error as Error,
-          delayMs: delay,
-        })
-        await sleep(delay, spec.signal)
-      }
-    }
-  }
-
-  async #attempt(spec: CallSpec, retryCount: number): Promise<RawResponse> {
-    const url = new URL(this.#config.baseURL + spec.endpoint)
-    for (const [name, value] of Object.entries(spec.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(name, value)
-    }
-    const timeout = AbortSignal.timeout(this.#config.timeout)
-    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout
-    const context: CallContext = { endpoint: spec.endpoint, retryCount }
-    try {
-      const response = await this.#ky(url, {
-        method: spec.method,
-        ...(spec.json === undefined ? {} : { json: spec.json }),
-        signal,
-        context: context as unknown as Record<string, unknown>,
-      })
-      const bytes = new Uint8Array(await response.arrayBuffer())
-      return {
-        status: response.status,
-        contentType: response.headers.get('content-type') ?? undefined,
-        bytes,
-      }
-    } catch (error) {
-      if (spec.signal?.aborted) throw spec.signal.reason
-      if (error instanceof HookFailure) throw error.error
-      if (timeout.aborted)
-        throw new WechatTimeoutError({ timeoutMs: this.#config.timeout, endpoint: spec.endpoint })
-      throw new WechatNetworkError({ endpoint: spec.endpoint, code: systemCode(error) })
-    }
+  /** A ky or fetch failure as the wxkit error a caller may see (never one whose message holds the URL). */
+  #toWechatError(error: unknown, endpoint: string): Error {
+    if (error instanceof HookFailure) return error
+    const cause = (error as { cause?: unknown } | undefined)?.cause
+    if (isForceRetryError(error) && isWechatClientError(cause)) return cause
+    if (isWechatClientError(error)) return error
+    if (isHTTPError(error)) return new WechatHttpError({ status: error.response.status, endpoint })
+    if (isTimeoutError(error)) return new WechatTimeoutError({ timeoutMs: this.#config.timeout, endpoint })
+    return new WechatNetworkError({ endpoint, code: systemCode(isNetworkError(error) ? error.cause : error) })
   }
 }

@@ -196,6 +196,60 @@ describe('hooks', () => {
   })
 })
 
+describe('ky semantics', () => {
+  test('beforeRequest runs once per call (retries reuse its headers); afterResponse after every attempt', async () => {
+    const emu = await emulator()
+    const before: number[] = []
+    const after: [number, number][] = []
+    const wechat = client(emu, {
+      hooks: {
+        beforeRequest: [
+          ({ request, retryCount }) => {
+            before.push(retryCount)
+            request.headers.set('x-trace-id', 'trace-2')
+          },
+        ],
+        afterResponse: [({ response, retryCount }) => void after.push([retryCount, response.status])],
+      },
+    })
+    await emu.control.injectFault({ path: STABLE, times: 2, fault: { kind: 'http', status: 502 } })
+    await wechat.getAccessToken()
+    expect(before).toEqual([0])
+    expect(after).toEqual([
+      [0, 502],
+      [1, 502],
+      [2, 200],
+    ])
+  })
+
+  test('a body that stalls after the headers is a timeout, retried like one', async () => {
+    let requests = 0
+    const server = createServer((_req, res) => {
+      requests++
+      res.setHeader('content-type', 'application/json')
+      if (requests === 1 || requests >= 3) {
+        res.write('{"access_token":') // and never the rest
+        return
+      }
+      res.end(JSON.stringify({ access_token: '99_token-after-a-stall', expires_in: 7200 }))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const make = (limit: number) =>
+        new Wechat({ ...DEFAULT_APP, baseURL, timeout: 300, retry: { limit, delayMs: 1 } })
+      expect(await make(2).getAccessToken()).toBe('99_token-after-a-stall')
+      expect(requests).toBe(2)
+      const error = await rejection(make(1).getAccessToken())
+      expect(isWechatTimeoutError(error) && error.timeoutMs).toBe(300)
+      expect(requests).toBe(4)
+    } finally {
+      server.closeAllConnections()
+      server.close()
+    }
+  })
+})
+
 describe('proxy', () => {
   test('every call goes through the configured proxy', async () => {
     const emu = await emulator()
