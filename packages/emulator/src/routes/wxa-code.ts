@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
-import QRCode from 'qrcode'
+import { encodeQR } from 'qr'
 import { requireAccessToken } from '../http/access-token.js'
 import { readJsonBody } from '../http/json-body.js'
+import { encodePng } from '../rules/png.js'
 import { parseWxaCodeParams, type WxaCodeParams } from '../rules/wxacode-params.js'
 import type { EmulatorState } from '../state/emulator-state.js'
 
@@ -16,7 +17,7 @@ export function createWxaCodeRoutes(state: EmulatorState): Hono {
   app.all('/wxa/getwxacodeunlimit', async (c) => {
     const token = requireAccessToken(c, state)
     const params = parseWxaCodeParams(await readJsonBody(c))
-    const png = await renderWxaCode(token.appId, params)
+    const png = renderWxaCode(token.appId, params)
     return c.body(new Uint8Array(png), 200, {
       'Content-Type': 'image/png',
       'Content-Length': String(png.length),
@@ -37,14 +38,20 @@ export function wxaCodeContent(
   return `https://wxkit.invalid/wxacode?${query}`
 }
 
-async function renderWxaCode(appId: string, params: WxaCodeParams): Promise<Buffer> {
+/**
+ * The code as a `width`-pixel square PNG: a QR (error correction M, a two-module quiet zone) in the line
+ * colour, on white or, with `is_hyaline`, on transparent. Modules are mapped to pixels by proportion, so
+ * any width WeChat accepts comes out exact.
+ */
+function renderWxaCode(appId: string, params: WxaCodeParams): Buffer {
   const { r, g, b } = params.autoColor ? { r: 0x07, g: 0xc1, b: 0x60 } : params.lineColor
-  const hex = (n: number) => n.toString(16).padStart(2, '0')
-  return QRCode.toBuffer(wxaCodeContent(appId, params), {
-    type: 'png',
-    width: params.width,
-    margin: 2,
-    errorCorrectionLevel: 'M',
-    color: { dark: `#${hex(r)}${hex(g)}${hex(b)}ff`, light: params.isHyaline ? '#ffffff00' : '#ffffffff' },
+  const modules = encodeQR(wxaCodeContent(appId, params), 'raw', { ecc: 'medium', border: 2 })
+  const count = modules.length
+  const dark = [r, g, b, 0xff]
+  const light = params.isHyaline ? [0xff, 0xff, 0xff, 0x00] : [0xff, 0xff, 0xff, 0xff]
+  const size = params.width
+  return encodePng(size, size, 4, (x, y) => {
+    const on = modules[Math.floor((y * count) / size)]?.[Math.floor((x * count) / size)] === true
+    return on ? dark : light
   })
 }
