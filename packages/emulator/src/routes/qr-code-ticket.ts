@@ -1,9 +1,9 @@
 import { Hono } from 'hono'
-import QRCode from 'qrcode'
 import { WechatApiFailure } from '../errors.js'
 import { requireAccessToken } from '../http/access-token.js'
 import { readJsonBody } from '../http/json-body.js'
 import { wechatJson } from '../http/wechat-json.js'
+import { qrPng } from '../rules/qr-png.js'
 import type { EmulatorState } from '../state/emulator-state.js'
 import type { QrCodeActionName } from '../state/qr-code-tickets.js'
 
@@ -67,12 +67,7 @@ export function createQrCodeTicketRoutes(state: EmulatorState): Hono {
   app.get('/cgi-bin/showqrcode', async (c) => {
     const record = state.qrCodeTickets.find(c.req.query('ticket') ?? '', state.now())
     if (typeof record === 'string') return c.text('404 Not Found', 404)
-    const png = await QRCode.toBuffer(record.url, {
-      type: 'png',
-      width: 430,
-      margin: 2,
-      errorCorrectionLevel: 'M',
-    })
+    const png = qrPng(record.url, { width: 430 })
     return c.body(new Uint8Array(png), 200, {
       'Content-Type': 'image/png',
       'Content-Length': String(png.length),

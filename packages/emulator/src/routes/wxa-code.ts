@@ -1,8 +1,7 @@
 import { Hono } from 'hono'
-import { encodeQR } from 'qr'
 import { requireAccessToken } from '../http/access-token.js'
 import { readJsonBody } from '../http/json-body.js'
-import { encodePng } from '../rules/png.js'
+import { qrPng } from '../rules/qr-png.js'
 import { parseWxaCodeParams, type WxaCodeParams } from '../rules/wxacode-params.js'
 import type { EmulatorState } from '../state/emulator-state.js'
 
@@ -38,20 +37,11 @@ export function wxaCodeContent(
   return `https://wxkit.invalid/wxacode?${query}`
 }
 
-/**
- * The code as a `width`-pixel square PNG: a QR (error correction M, a two-module quiet zone) in the line
- * colour, on white or, with `is_hyaline`, on transparent. Modules are mapped to pixels by proportion, so
- * any width WeChat accepts comes out exact.
- */
+/** The code as a `width`-pixel PNG in the line colour, on white or, with `is_hyaline`, on transparent. */
 function renderWxaCode(appId: string, params: WxaCodeParams): Buffer {
-  const { r, g, b } = params.autoColor ? { r: 0x07, g: 0xc1, b: 0x60 } : params.lineColor
-  const modules = encodeQR(wxaCodeContent(appId, params), 'raw', { ecc: 'medium', border: 2 })
-  const count = modules.length
-  const dark = [r, g, b, 0xff]
-  const light = params.isHyaline ? [0xff, 0xff, 0xff, 0x00] : [0xff, 0xff, 0xff, 0xff]
-  const size = params.width
-  return encodePng(size, size, 4, (x, y) => {
-    const on = modules[Math.floor((y * count) / size)]?.[Math.floor((x * count) / size)] === true
-    return on ? dark : light
+  return qrPng(wxaCodeContent(appId, params), {
+    width: params.width,
+    dark: params.autoColor ? { r: 0x07, g: 0xc1, b: 0x60 } : params.lineColor,
+    transparent: params.isHyaline,
   })
 }
