@@ -1,12 +1,32 @@
+import { readFileSync } from 'node:fs'
 import { cac } from 'cac'
 import { startEmulator } from './start-emulator.js'
 import { DEFAULT_APP, type EmulatorApp } from './state/apps.js'
 
 /** The option keys cac reports for the flags below (it adds a camelCase key for kebab-case flags). */
-const KNOWN_OPTIONS = new Set(['--', 'port', 'host', 'app', 'auto-approve', 'autoApprove', 'help', 'h'])
+const KNOWN_OPTIONS = new Set([
+  '--',
+  'port',
+  'host',
+  'app',
+  'auto-approve',
+  'autoApprove',
+  'help',
+  'h',
+  'version',
+  'v',
+])
+
+/** The package's own version; package.json sits one level above both src/ and dist/. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  return pkg.version
+}
 
 /**
- * `wxkit-emulator [--port 4000] [--host 127.0.0.1] [--app id:secret]... [--auto-approve]`: start the
+ * `wxkit-emulator [--port 4000] [--host 127.0.0.1] [--app id:secret]... [--auto-approve]` (or `--version`): start the
  * emulator, print its URLs, and close cleanly on SIGINT or SIGTERM.
  */
 async function main(): Promise<void> {
@@ -20,9 +40,15 @@ async function main(): Promise<void> {
       'An app the emulator knows (repeatable; default: the documented DEFAULT_APP)',
     )
     .option('--auto-approve', 'Approve web OAuth at once instead of showing the consent page')
+    .option('-v, --version', 'Print the version and exit')
     .help()
   const { args, options } = cli.parse()
   if (options.help) return
+  if (options.version) {
+    // Just the number, as `node --version` or `npm --version` print it, so scripts can compare it.
+    process.stdout.write(`${packageVersion()}\n`)
+    return
+  }
   // cac ignores what it does not know; a typo such as --prot would then start on the default port.
   const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.has(key))
   if (unknown.length > 0 || args.length > 0) {

@@ -91,6 +91,19 @@ describe('wxkit-emulator CLI', () => {
     expect(await run.exited).toBe(0)
   })
 
+  it.each([['--version'], ['-v']])(
+    'prints the package version for %s and exits 0 without listening',
+    async (flag) => {
+      const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+        version: string
+      }
+      const run = runCli([flag])
+      expect(await run.exited).toBe(0)
+      expect(run.output().stdout).toBe(`${version}\n`)
+      expect(run.output().stderr).toBe('')
+    },
+  )
+
   it('exits non-zero with a message for a malformed --app', async () => {
     const run = runCli(['--port', '0', '--app', 'no-separator'])
     expect(await run.exited).toBe(1)
