@@ -42,6 +42,7 @@ export {
   WechatTimeoutError,
   WechatValidationError,
 } from './errors.js'
+export { FORCE_REFRESH_DAILY_LIMIT, FORCE_REFRESH_SPACING_MS } from './force-refresh-budget.js'
 export type {
   AfterResponseState,
   BeforeRequestState,
@@ -54,11 +55,7 @@ export type {
 export type { WechatLock, WechatLockTimings } from './lock.js'
 export { redactUrl } from './redact.js'
 export type { RequestOptions, TokenOptions } from './request-options.js'
-export {
-  FORCE_REFRESH_DAILY_LIMIT,
-  FORCE_REFRESH_SPACING_MS,
-  SAFETY_MARGIN_MS,
-} from './token-store.js'
+export { SAFETY_MARGIN_MS } from './token-cache.js'
 export { truncateString } from './truncate-string.js'
 export { Wechat } from './wechat.js'
 export type { WechatRequest } from './wechat-request.js'
