@@ -18,6 +18,7 @@ export function defineWxkitConfig(overrides: ViteUserConfig = {}): ViteUserConfi
         { find: /^@wxkit\/express$/, replacement: here('./packages/express/src/index.ts') },
         { find: /^@wxkit\/emulator$/, replacement: here('./packages/emulator/src/index.ts') },
         { find: /^@wxkit\/redis$/, replacement: here('./packages/redis/src/index.ts') },
+        { find: /^@wxkit\/pay$/, replacement: here('./packages/pay/src/index.ts') },
       ],
       ...overrides.resolve,
     },

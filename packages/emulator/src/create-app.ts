@@ -12,6 +12,7 @@ import { createFollowerRoutes } from './routes/followers.js'
 import { createMenuRoutes } from './routes/menu.js'
 import { createOAuthApiRoutes } from './routes/oauth-api.js'
 import { createOAuthAuthorizeRoutes } from './routes/oauth-authorize.js'
+import { createPayApiRoutes } from './routes/pay-api.js'
 import { createPhoneNumberRoutes } from './routes/phone-number.js'
 import { createQrCodeTicketRoutes } from './routes/qr-code-ticket.js'
 import { createSubscribeMessageRoutes } from './routes/subscribe-message.js'
@@ -83,6 +84,7 @@ export function createEmulatorApp({
   app.route('/', createMenuRoutes(state))
   app.route('/', createOAuthAuthorizeRoutes(state, autoApprove))
   app.route('/', createOAuthApiRoutes(state))
+  app.route('/', createPayApiRoutes(state))
 
   return app
 }

@@ -17,8 +17,17 @@ export type {
   UnfollowOptions,
   UnfollowResult,
 } from './control/official-account-control.js'
+export type { PayControl, PayOrderOptions, SettleRefundOptions } from './control/pay-control.js'
 export { WECHAT_ERRORS, type WechatErrcode } from './errors.js'
 export type { EmulatorFault, InjectFaultOptions } from './faults.js'
+export { DEFAULT_MERCHANT, type EmulatorMerchant, type PayPlatformMode } from './pay/merchants.js'
+export {
+  type EmulatorNotification,
+  NOTIFY_RETRY_DELAYS_MS,
+  NOTIFY_TIMEOUT_MS,
+  type NotificationAttempt,
+} from './pay/pay-notifier.js'
+export { PAY_PLATFORM_PUBLIC_KEY } from './pay/platform-keys.js'
 export type { EventPushOutcome } from './push/official-account-events.js'
 export type {
   ConfigurePushOptions,

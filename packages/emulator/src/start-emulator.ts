@@ -4,6 +4,7 @@ import type { EmulatorControl } from './control/emulator-control.js'
 import { createLocalControl } from './control/local-control.js'
 import { createEmulatorApp } from './create-app.js'
 import { createNodeListener } from './http/node-listener.js'
+import { DEFAULT_MERCHANT, type EmulatorMerchant } from './pay/merchants.js'
 import { DEFAULT_APP, type EmulatorApp } from './state/apps.js'
 import type { EmulatorClock } from './state/clock.js'
 import { EmulatorState } from './state/emulator-state.js'
@@ -18,6 +19,8 @@ export interface EmulatorOptions {
   apps?: EmulatorApp[]
   /** The base clock (milliseconds since the epoch); `advanceClock()` adds to it. @default Date.now */
   clock?: EmulatorClock
+  /** The WeChat Pay merchants the emulator knows (more with `control.registerMerchant`). @default [DEFAULT_MERCHANT] */
+  merchants?: EmulatorMerchant[]
   /** Web OAuth behaviour. */
   oauth?: {
     /**
@@ -43,6 +46,8 @@ export interface RunningEmulator {
   oauthBaseUrl: string
   /** Where `mp.weixin.qq.com` paths (`/cgi-bin/showqrcode`) are served (the same origin). */
   mpBaseUrl: string
+  /** Where `api.mch.weixin.qq.com` paths (`/v3/…`, WeChat Pay) are served (the same origin). */
+  payBaseUrl: string
   /** Typed control of this emulator's state. */
   control: EmulatorControl
   /** Stop listening and drop open connections. */
@@ -68,6 +73,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clock,
     oauth = {},
     officialAccount = {},
+    merchants = [DEFAULT_MERCHANT],
   } = options
   const followerPageSize = officialAccount.followerPageSize ?? 10_000
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -85,7 +91,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw new TypeError('@wxkit/emulator: clock must have a now() method returning milliseconds')
   }
 
-  const state = new EmulatorState(apps, clock)
+  if (!Array.isArray(merchants)) throw new TypeError('@wxkit/emulator: merchants must be an array')
+  const state = new EmulatorState(apps, clock, merchants)
   const control = createLocalControl(state)
   const app = createEmulatorApp({
     state,
@@ -114,11 +121,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     apiBaseUrl: url,
     oauthBaseUrl: url,
     mpBaseUrl: url,
+    payBaseUrl: url,
     control,
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         closing.abort()
         state.push.close()
+        state.pay.notifier.stop()
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeAllConnections()
       })

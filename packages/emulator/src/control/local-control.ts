@@ -2,6 +2,7 @@ import { pushTarget } from '../push/push-target.js'
 import type { EmulatorState } from '../state/emulator-state.js'
 import type { EmulatorControl } from './emulator-control.js'
 import { createOfficialAccountControl } from './official-account-control.js'
+import { createPayControl } from './pay-control.js'
 
 const PHONE_DEFAULT = '13800138000'
 
@@ -15,6 +16,7 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
 
   return {
     ...createOfficialAccountControl(state, appIdOrFirst),
+    ...createPayControl(state),
 
     async reset() {
       state.reset()
@@ -22,6 +24,8 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
 
     async advanceClock(ms) {
       state.clock.advance(ms)
+      // Notification retries that fell due on the new time run before the call returns.
+      await state.pay.notifier.deliverDue()
     },
 
     async mintCode(options) {

@@ -1,4 +1,6 @@
 import { FaultQueue } from '../faults.js'
+import type { EmulatorMerchant } from '../pay/merchants.js'
+import { PayState } from '../pay/pay-state.js'
 import { AccessTokenStore } from './access-tokens.js'
 import { AppRegistry, type EmulatorApp } from './apps.js'
 import { type EmulatorClock, OffsetClock } from './clock.js'
@@ -32,11 +34,18 @@ export class EmulatorState {
   readonly faults = new FaultQueue()
   /** Message push to the developer's server; other routes call `push.emit()` to push the events they cause. */
   readonly push: PushService
+  /** The emulated WeChat Pay: merchants, orders, refunds, notifications (§16). */
+  readonly pay: PayState
 
-  constructor(apps: readonly EmulatorApp[], clock?: EmulatorClock) {
+  constructor(
+    apps: readonly EmulatorApp[],
+    clock?: EmulatorClock,
+    merchants: readonly EmulatorMerchant[] = [],
+  ) {
     this.apps = new AppRegistry(apps)
     this.clock = new OffsetClock(clock)
     this.push = new PushService(() => this.clock.now())
+    this.pay = new PayState(merchants, () => this.now())
   }
 
   /** The emulator's current time in milliseconds. */
@@ -69,6 +78,7 @@ export class EmulatorState {
     this.calls.clear()
     this.faults.clear()
     this.push.clear()
+    this.pay.reset()
     this.clock.reset()
   }
 }

@@ -1,0 +1,3 @@
+import { defineWxkitConfig } from '../../vitest.shared.ts'
+
+export default defineWxkitConfig()
