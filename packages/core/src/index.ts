@@ -53,6 +53,58 @@ export type {
   WechatLogger,
 } from './hooks.js'
 export type { WechatLock, WechatLockTimings } from './lock.js'
+export {
+  WechatMessageCrypto,
+  type WechatMessageCryptoOptions,
+} from './push/message-crypto.js'
+export { type MessageDecryptFailure, WechatMessageDecryptError } from './push/message-decrypt-error.js'
+export {
+  type WechatLateReplyEvent,
+  WechatMessageServer,
+  type WechatPushContext,
+  type WechatPushErrorEvent,
+  type WechatPushHandler,
+} from './push/message-server.js'
+export {
+  MESSAGE_SERVER_DEFAULTS,
+  type WechatMessageLogger,
+  type WechatMessageServerOptions,
+} from './push/message-server-options.js'
+export type {
+  WechatClickEvent,
+  WechatEvents,
+  WechatImageMessage,
+  WechatKnownPush,
+  WechatLinkMessage,
+  WechatLocationEvent,
+  WechatLocationMessage,
+  WechatMediaCheckEvent,
+  WechatMiniProgramPageMessage,
+  WechatPush,
+  WechatPushBase,
+  WechatPushFor,
+  WechatPushKey,
+  WechatScanEvent,
+  WechatShortVideoMessage,
+  WechatSubscribeEvent,
+  WechatSubscribeMsgChangeEvent,
+  WechatSubscribeMsgPopupEvent,
+  WechatSubscribeMsgSentEvent,
+  WechatTemplateSendJobFinishEvent,
+  WechatTextMessage,
+  WechatTradeManageOrderSettlementEvent,
+  WechatTradeManageRemindShippingEvent,
+  WechatUnknownPush,
+  WechatUnsubscribeEvent,
+  WechatUserEnterTempSessionEvent,
+  WechatUserMessages,
+  WechatVideoMessage,
+  WechatViewEvent,
+  WechatViewMiniProgramEvent,
+  WechatVoiceMessage,
+} from './push/message-types.js'
+export type { WechatPushRequest, WechatPushResponse } from './push/push-http.js'
+export type { WechatNewsArticle, WechatReply } from './push/reply-types.js'
 export { redactUrl } from './redact.js'
 export type { RequestOptions, TokenOptions } from './request-options.js'
 export { SAFETY_MARGIN_MS } from './token-cache.js'

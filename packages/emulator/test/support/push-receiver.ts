@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterEach } from 'vitest'
+import { createServer, type IncomingMessage } from 'node:http'
+import { listenForTest } from '../../../../test-support/listen.js'
 
 /** One request the receiver got. */
 export interface Received {
@@ -15,20 +14,6 @@ export interface Receiver {
   url: string
   received: Received[]
 }
-
-const servers: Server[] = []
-
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections()
-          server.close(() => resolve())
-        }),
-    ),
-  )
-})
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
@@ -58,7 +43,5 @@ export async function receiver(
     if (res.destroyed) return
     res.writeHead(status, { 'content-type': 'text/plain' }).end(body)
   })
-  servers.push(server)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/wechat/messages`, received }
+  return { url: `${await listenForTest(server)}/wechat/messages`, received }
 }
