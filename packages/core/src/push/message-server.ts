@@ -98,6 +98,11 @@ export class WechatMessageServer {
     })
   }
 
+  /** The largest body accepted, in bytes: framework adapters stop reading beyond it. */
+  get bodyLimit(): number {
+    return this.#options.bodyLimit
+  }
+
   /** Listen for replies that came after the server had answered `success`. */
   on(event: 'lateReply', listener: (event: WechatLateReplyEvent) => void): this
   /** Listen for handlers that threw or answered an invalid reply. */
