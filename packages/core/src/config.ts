@@ -56,6 +56,12 @@ export interface WechatConfig {
    */
   oauthBaseURL?: string | undefined
   /**
+   * Origin of `mp.weixin.qq.com`, where parameter QR code images are served (`qrCodeImageUrl`); point it
+   * at the emulator's `mpBaseUrl` in tests.
+   * @default 'https://mp.weixin.qq.com'
+   */
+  mpBaseURL?: string | undefined
+  /**
    * Timeout of one HTTP attempt in milliseconds (retries get their own).
    * @default 10000
    */
@@ -111,6 +117,7 @@ export interface ResolvedConfig {
   proxy: string | undefined
   baseURL: string
   oauthBaseURL: string
+  mpBaseURL: string
   timeout: number
   cache: Keyv
   tokenMode: TokenMode
@@ -131,6 +138,7 @@ export const DEFAULTS = {
   env: 'release',
   baseURL: 'https://api.weixin.qq.com',
   oauthBaseURL: 'https://open.weixin.qq.com',
+  mpBaseURL: 'https://mp.weixin.qq.com',
   timeout: 10_000,
   tokenMode: 'stable',
   lockTimings: { ttlMs: 15_000, waitMs: 10_000, pollMs: 50 },
@@ -192,6 +200,7 @@ export function resolveConfig(config: WechatConfig): ResolvedConfig {
     proxy: config.proxy === undefined ? undefined : httpUrl('proxy', config.proxy),
     baseURL: httpUrl('baseURL', config.baseURL ?? DEFAULTS.baseURL),
     oauthBaseURL: httpUrl('oauthBaseURL', config.oauthBaseURL ?? DEFAULTS.oauthBaseURL),
+    mpBaseURL: httpUrl('mpBaseURL', config.mpBaseURL ?? DEFAULTS.mpBaseURL),
     timeout: nonNegative('timeout', config.timeout, DEFAULTS.timeout, 1),
     cache: config.cache ?? new Keyv(),
     tokenMode,

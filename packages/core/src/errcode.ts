@@ -19,12 +19,40 @@ export const ErrCode = {
   InvalidGrantType: 40002,
   /** Invalid openid. */
   InvalidOpenid: 40003,
+  /** Menu: 0 or more than 3 top-level buttons. */
+  InvalidButtonCount: 40016,
+  /** Menu: unknown button type. */
+  InvalidButtonType: 40017,
+  /** Menu: a top-level name over 16 bytes. */
+  InvalidButtonNameSize: 40018,
+  /** Menu: a key over 128 bytes. */
+  InvalidButtonKeySize: 40019,
+  /** Menu: a url over 1024 bytes. */
+  InvalidButtonUrlSize: 40020,
+  /** Menu: a third level of buttons. */
+  InvalidSubButtonLevel: 40022,
+  /** Menu: more than 5 sub-buttons. */
+  InvalidSubButtonCount: 40023,
+  /** Menu: unknown sub-button type. */
+  InvalidSubButtonType: 40024,
+  /** Menu: a sub-button name over 60 bytes. */
+  InvalidSubButtonNameSize: 40025,
+  /** Menu: a sub-button key over 128 bytes. */
+  InvalidSubButtonKeySize: 40026,
+  /** Menu: a sub-button url over 1024 bytes. */
+  InvalidSubButtonUrlSize: 40027,
+  /** user/info/batchget: more than 100 users. */
+  InvalidOpenidListSize: 40032,
   /** Invalid AppID (also a token/code AppID mismatch). */
   InvalidAppId: 40013,
   /** Invalid access_token. */
   InvalidAccessToken: 40014,
   /** Invalid templateId. */
   InvalidTemplateId: 40037,
+  /** Parameter QR code: unknown `action_name`. */
+  InvalidActionName: 40052,
+  /** Parameter QR code: a bad `action_info` (scene). */
+  InvalidActionInfo: 40053,
   /** Invalid code (expired, reused or the wrong kind). */
   InvalidCode: 40029,
   /** Invalid refresh_token. */
@@ -63,6 +91,8 @@ export const ErrCode = {
   CodeExpired: 42003,
   /** HTTPS required. */
   RequireHttps: 43003,
+  /** Template message to a user who does not follow the account. */
+  RequireSubscribe: 43004,
   /** The user refused to receive the subscribe message. */
   UserRefused: 43101,
   /** Empty POST data. */
@@ -71,6 +101,8 @@ export const ErrCode = {
   QuotaExceeded: 45009,
   /** Minute quota reached; retry next minute. */
   MinuteQuotaExceeded: 45011,
+  /** The account has no custom menu. */
+  MenuNotExist: 46003,
   /** Data format error (body not JSON). */
   DataFormatError: 47001,
   /** A template argument is invalid; errmsg names it. */

@@ -1,10 +1,26 @@
+export type {
+  BatchUserInfoEntry,
+  FollowerInfo,
+  FollowersPage,
+  NonFollowerInfo,
+  UserInfo,
+  UserInfoLang,
+} from './apis/followers.js'
 export type { JsSdkConfig } from './apis/jssdk.js'
+export type {
+  GetMenuResponse,
+  Menu,
+  MenuKeyedButtonType,
+  MenuLeafButton,
+  MenuParentButton,
+} from './apis/menu.js'
 export type { GetUserPhoneNumberResponse, JsCode2SessionResponse } from './apis/mini-program.js'
 export type {
   Oauth2AuthorizeOptions,
   SnsOauth2Response,
   SnsUserInfoResponse,
 } from './apis/oauth.js'
+export type { QrCodeTicketRequest, QrCodeTicketResponse } from './apis/qr-code-ticket.js'
 export type { QrCodeRequest } from './apis/qrcode.js'
 export {
   type MiniProgramState,
@@ -12,6 +28,7 @@ export {
   type PushTemplateConfig,
   type SubscribeMessageRequest,
 } from './apis/subscribe.js'
+export type { TemplateMessageRequest, TemplateMessageResponse } from './apis/template-message.js'
 export {
   DEFAULTS,
   type TokenMode,

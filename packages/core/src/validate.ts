@@ -15,6 +15,14 @@ export function requireString(field: string, value: unknown, maxLength = 1024): 
   return value
 }
 
+/** A plain object argument (not null, not an array). */
+export function requireObject(field: string, value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new WechatValidationError(field, 'must be an object')
+  }
+  return value as Record<string, unknown>
+}
+
 const SCENE = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}$/
 
 /** `scene` of getwxacodeunlimit: 1–32 visible characters from WeChat's allowed set (no `%`). */

@@ -1,6 +1,19 @@
 import type Keyv from 'keyv'
 import type { ApiContext } from './api-context.js'
+import {
+  BATCH_USER_INFO_MAX,
+  type BatchUserInfoEntry,
+  batchGetUserInfoChunk,
+  batchUserList,
+  type FollowersPage,
+  getFollowers,
+  getUserInfo,
+  iterateFollowers,
+  type UserInfo,
+  type UserInfoLang,
+} from './apis/followers.js'
 import { createJsSdkConfig, type JsSdkConfig } from './apis/jssdk.js'
+import { createMenu, deleteMenu, type GetMenuResponse, getMenu, type Menu } from './apis/menu.js'
 import {
   type GetUserPhoneNumberResponse,
   getUserPhoneNumber,
@@ -17,6 +30,12 @@ import {
   snsRefreshToken,
   snsUserInfo,
 } from './apis/oauth.js'
+import {
+  createQrCodeTicket,
+  type QrCodeTicketRequest,
+  type QrCodeTicketResponse,
+  qrCodeImageUrl,
+} from './apis/qr-code-ticket.js'
 import { getQrCode, type QrCodeRequest } from './apis/qrcode.js'
 import {
   type PushTemplateConfig,
@@ -24,11 +43,17 @@ import {
   sendMessage,
   sendMessageWithTemplate,
 } from './apis/subscribe.js'
+import {
+  sendTemplateMessage,
+  type TemplateMessageRequest,
+  type TemplateMessageResponse,
+} from './apis/template-message.js'
 import { callEndpoint, send } from './call.js'
 import { type ResolvedConfig, resolveConfig, type WechatConfig, type WechatEnv } from './config.js'
 import { decryptOpenData, verifyRawData } from './crypto/open-data.js'
 import type { Endpoint } from './endpoint.js'
-import { isWechatClientError } from './errors.js'
+import { ErrCode } from './errcode.js'
+import { isWechatClientError, isWechatError } from './errors.js'
 import { Events } from './events.js'
 import type { RequestOptions, TokenOptions } from './request-options.js'
 import { SharedCache } from './shared-cache.js'
@@ -302,6 +327,179 @@ export class Wechat {
    */
   verifyRawData(rawData: string, signature: string, sessionKey: string): boolean {
     return verifyRawData(rawData, signature, sessionKey)
+  }
+
+  /**
+   * `POST /cgi-bin/message/template/send`: an Official Account template message to a follower.
+   *
+   * Not retried after a transport failure (the message may have been delivered): pass a `client_msg_id`
+   * (e.g. your order id and event) and repeating the call is safe, since WeChat sends one message per user
+   * and id. Delivery is reported later by the `TEMPLATESENDJOBFINISH` push.
+   *
+   * @throws {@link WechatValidationError} naming the field, before any request; `WechatError` 43004 when
+   * the user does not follow, 40037 for an unknown template.
+   * @example
+   * ```ts
+   * const { msgid } = await wechat.sendTemplateMessage({
+   *   touser: openid,
+   *   template_id: 'TEMPLATE_ID',
+   *   url: 'https://example.com/orders/1001',
+   *   client_msg_id: 'order-1001-shipped',
+   *   data: { keyword1: { value: '1001' }, keyword2: { value: 'Shipped' } },
+   * })
+   * ```
+   */
+  sendTemplateMessage(
+    message: TemplateMessageRequest,
+    options?: RequestOptions,
+  ): Promise<TemplateMessageResponse> {
+    return this.#call(sendTemplateMessage, message, options)
+  }
+
+  /**
+   * `POST /cgi-bin/qrcode/create`: a parameter QR code ticket. Scanning the code makes WeChat push
+   * `subscribe` (with `EventKey: qrscene_<scene>`) for a new follower or `SCAN` for a follower.
+   *
+   * @throws {@link WechatValidationError} for a scene or `expire_seconds` outside WeChat's rules.
+   * @example
+   * ```ts
+   * const { ticket } = await wechat.createQrCodeTicket({
+   *   action_name: 'QR_STR_SCENE',
+   *   expire_seconds: 600,
+   *   action_info: { scene: { scene_str: 'visitor-7' } },
+   * })
+   * const src = wechat.qrCodeImageUrl(ticket)
+   * ```
+   */
+  createQrCodeTicket(request: QrCodeTicketRequest, options?: RequestOptions): Promise<QrCodeTicketResponse> {
+    return this.#call(createQrCodeTicket, request, options)
+  }
+
+  /**
+   * The image URL of a parameter code (`<mpBaseURL>/cgi-bin/showqrcode?ticket=…`, the ticket URL-encoded).
+   * It carries no token, so it can go to a browser as it is.
+   *
+   * @example
+   * ```ts
+   * res.send(`<img src="${wechat.qrCodeImageUrl(ticket)}" alt="Scan to follow">`)
+   * ```
+   */
+  qrCodeImageUrl(ticket: string): string {
+    return qrCodeImageUrl(this.#config.mpBaseURL, ticket)
+  }
+
+  /**
+   * `GET /cgi-bin/user/info`: a user of the account. Narrow on `subscribe`: a non-follower comes back as
+   * `{ subscribe: 0, openid, unionid? }`. There is no nickname or avatar (WeChat dropped them in 2021).
+   *
+   * @example
+   * ```ts
+   * const user = await wechat.getUserInfo(openid, { lang: 'en' })
+   * if (user.subscribe === 1) console.log(user.subscribe_scene, user.qr_scene_str)
+   * ```
+   */
+  getUserInfo(openid: string, options: RequestOptions & { lang?: UserInfoLang } = {}): Promise<UserInfo> {
+    const { lang, ...rest } = options ?? {}
+    return this.#call(getUserInfo, { openid, lang }, rest)
+  }
+
+  /**
+   * `POST /cgi-bin/user/info/batchget`: several users at once, in the order given. WeChat takes 100 per
+   * call; longer lists are split into several calls (one after another). Every entry is checked before
+   * the first call.
+   *
+   * @example
+   * ```ts
+   * const users = await wechat.batchGetUserInfo([openidA, { openid: openidB, lang: 'en' }])
+   * ```
+   */
+  async batchGetUserInfo(
+    openids: readonly BatchUserInfoEntry[],
+    options?: RequestOptions,
+  ): Promise<UserInfo[]> {
+    let list: ReturnType<typeof batchUserList>
+    try {
+      list = batchUserList(openids)
+    } catch (error) {
+      return this.#observe(Promise.reject(error))
+    }
+    const users: UserInfo[] = []
+    for (let start = 0; start < list.length; start += BATCH_USER_INFO_MAX) {
+      users.push(
+        ...(await this.#call(batchGetUserInfoChunk, list.slice(start, start + BATCH_USER_INFO_MAX), options)),
+      )
+    }
+    return users
+  }
+
+  /**
+   * `GET /cgi-bin/user/get`: one raw page of follower openids (up to 10,000), starting after `nextOpenid`.
+   * Most code wants {@link Wechat.followers} instead.
+   *
+   * @example
+   * ```ts
+   * const { total, data, next_openid } = await wechat.getFollowers()
+   * ```
+   */
+  getFollowers(nextOpenid?: string, options?: RequestOptions): Promise<FollowersPage> {
+    return this.#call(getFollowers, nextOpenid, options)
+  }
+
+  /**
+   * Every follower's openid, fetched page by page as you iterate (`next_openid` until WeChat says done).
+   *
+   * @example
+   * ```ts
+   * for await (const openid of wechat.followers()) await sync(openid)
+   * ```
+   */
+  followers(options?: RequestOptions): AsyncGenerator<string, void, undefined> {
+    return iterateFollowers((next) => this.getFollowers(next, options))
+  }
+
+  /**
+   * `POST /cgi-bin/menu/create`: replaces the custom menu. Counts, name/key/url byte lengths and button
+   * types are checked before sending.
+   *
+   * @example
+   * ```ts
+   * await wechat.createMenu({
+   *   button: [
+   *     { type: 'click', name: 'Hello', key: 'SAY_HELLO' },
+   *     { name: 'More', sub_button: [{ type: 'view', name: 'Shop', url: 'https://example.com/shop' }] },
+   *   ],
+   * })
+   * ```
+   */
+  createMenu(menu: Menu, options?: RequestOptions): Promise<void> {
+    return this.#call(createMenu, menu, options)
+  }
+
+  /**
+   * `GET /cgi-bin/menu/get`: the current menu, or `undefined` when the account has none (46003).
+   *
+   * @example
+   * ```ts
+   * const current = await wechat.getMenu()
+   * ```
+   */
+  getMenu(options?: RequestOptions): Promise<GetMenuResponse | undefined> {
+    return this.#call(getMenu, undefined, options).catch((error: unknown) => {
+      if (isWechatError(error) && error.errcode === ErrCode.MenuNotExist) return undefined
+      throw error
+    })
+  }
+
+  /**
+   * `GET /cgi-bin/menu/delete`: removes the custom menu.
+   *
+   * @example
+   * ```ts
+   * await wechat.deleteMenu()
+   * ```
+   */
+  deleteMenu(options?: RequestOptions): Promise<void> {
+    return this.#call(deleteMenu, undefined, options)
   }
 
   /**

@@ -1,12 +1,14 @@
 import { describe, expect, test } from 'vitest'
 import { ErrCode, TOKEN_INVALID_ERRCODES, WechatError } from '../src/index.js'
 
-/** Every errcode the fact sheet (wechat-api.md §1, §4–§8, §10, §11) documents for the server APIs. */
+/** Every errcode the fact sheet (wechat-api.md §1, §4–§8, §10, §11, §15) documents for the server APIs. */
 const FACT_SHEET_ERRCODES = [
   -1, 0, 40001, 40002, 40003, 40013, 40014, 40029, 40030, 40037, 40097, 40125, 40129, 40163, 40164, 40169,
   40226, 40243, 41001, 41002, 41004, 41008, 41030, 42001, 42002, 42003, 43003, 43101, 44002, 45009, 45011,
   47001, 47003, 48001, 48006, 50001, 50002, 76001, 76002, 76003, 76004, 76021, 76022, 85096, 89501, 89503,
   89506, 89507,
+  // §15 Official Account APIs
+  40016, 40017, 40018, 40019, 40023, 40024, 40025, 40026, 40027, 43004,
 ]
 
 describe('ErrCode', () => {

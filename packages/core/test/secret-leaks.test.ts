@@ -105,6 +105,21 @@ const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
     })
     return s.wechat.getQrCode({ scene: 'a' })
   },
+  'a template message to a non-follower (43004)': async (s) => {
+    await s.emu.control.registerOaTemplate({ templateId: 'TPL_OA' })
+    const { openid } = await s.emu.control.follow()
+    await s.emu.control.unfollow(openid)
+    s.secrets.push(await s.wechat.getAccessToken())
+    return s.wechat.sendTemplateMessage({ touser: openid, template_id: 'TPL_OA', data: {} })
+  },
+  'a menu name made of a secret': async (s) =>
+    s.wechat.createMenu({ button: [{ type: 'click', name: DEFAULT_APP.appSecret, key: 'K' }] }),
+  'a parameter code scene made of a secret': async (s) =>
+    s.wechat.createQrCodeTicket({
+      action_name: 'QR_STR_SCENE',
+      action_info: { scene: { scene_str: DEFAULT_APP.appSecret.repeat(3) } },
+    }),
+  'an unknown openid in a batch': async (s) => s.wechat.batchGetUserInfo(['o_never_seen_by_the_account']),
   'a subscribe message refused': async (s) => {
     s.secrets.push(await s.wechat.getAccessToken())
     return s.wechat.sendMessage({ touser: 'o_nobody', template_id: 'TPL_NONE', data: {} })
@@ -339,6 +354,47 @@ const FAMILIES: Record<string, Family> = {
       const token = await userToken(s)
       return () => wechat.snsUserInfo(token.access_token, token.openid)
     },
+  },
+  'template/send (token in the URL, not retried)': {
+    path: '/cgi-bin/message/template/send',
+    prepare: async (s, wechat) => {
+      await s.emu.control.registerOaTemplate({ templateId: 'TPL_OA' })
+      const { openid } = await s.emu.control.follow()
+      return () => wechat.sendTemplateMessage({ touser: openid, template_id: 'TPL_OA', data: {} })
+    },
+  },
+  'qrcode/create (token in the URL)': {
+    path: '/cgi-bin/qrcode/create',
+    prepare: async (_s, wechat) => () =>
+      wechat.createQrCodeTicket({ action_name: 'QR_SCENE', action_info: { scene: { scene_id: 7 } } }),
+  },
+  'user/info (token in the URL)': {
+    path: '/cgi-bin/user/info',
+    prepare: async (s, wechat) => {
+      const { openid } = await s.emu.control.follow()
+      return () => wechat.getUserInfo(openid)
+    },
+  },
+  'user/info/batchget (token in the URL, openids in the body)': {
+    path: '/cgi-bin/user/info/batchget',
+    prepare: async (s, wechat) => {
+      const { openid } = await s.emu.control.follow()
+      return () => wechat.batchGetUserInfo([openid])
+    },
+  },
+  'user/get through followers() (token in the URL)': {
+    path: '/cgi-bin/user/get',
+    prepare: async (s, wechat) => {
+      await s.emu.control.follow()
+      return async () => {
+        for await (const _ of wechat.followers()) void _
+      }
+    },
+  },
+  'menu/create (token in the URL)': {
+    path: '/cgi-bin/menu/create',
+    prepare: async (_s, wechat) => () =>
+      wechat.createMenu({ button: [{ type: 'click', name: 'Hi', key: 'HI' }] }),
   },
   'sns/auth (user token in the URL)': {
     path: '/sns/auth',

@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { SAMPLE_MENU } from '../../../test-support/sample-menu.js'
 import { connectEmulator, type RunningEmulator } from '../src/index.js'
 import { classicToken, emulator, getJson, postJson, RID } from './support/emulator-fixture.js'
 
 const MENU = {
-  button: [
-    { type: 'click', name: '今日歌曲', key: 'V1001_TODAY_MUSIC' },
-    {
-      name: '菜单',
-      sub_button: [
-        { type: 'view', name: '搜索', url: 'https://www.soso.com/' },
-        {
-          type: 'miniprogram',
-          name: 'wxa',
-          url: 'https://mp.weixin.qq.com',
-          appid: 'wx286b93c14bbf93aa',
-          pagepath: 'pages/lunar/index',
-        },
-        { type: 'click', name: '赞一下我们', key: 'V1001_GOOD' },
-      ],
-    },
-    { type: 'scancode_push', name: '扫码', key: 'rselfmenu_0_1' },
-  ],
-}
+  button: [...SAMPLE_MENU.button, { type: 'scancode_push', name: '扫码', key: 'rselfmenu_0_1' }],
+} as const
 
 async function setup(): Promise<{ e: RunningEmulator; url: (path: string) => string }> {
   const e = await emulator()
