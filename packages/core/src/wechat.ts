@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import type Keyv from 'keyv'
 import type { ApiContext } from './api-context.js'
 import {
@@ -96,7 +97,15 @@ export class Wechat {
   readonly #transport: Transport
   readonly #tokens: TokenStore
   readonly #context: ApiContext
-  #lastValidUrl: string | undefined
+  #lastValidUrl: string | undefined;
+
+  /**
+   * What `console.log(wechat)` and `util.inspect` show: the AppID and environment only. The cache (tokens,
+   * tickets, and the sessions middleware keeps there) is never printed, even at full depth.
+   */
+  [inspect.custom](): string {
+    return `Wechat { appId: ${inspect(this.appId)}, env: ${inspect(this.env)} }`
+  }
 
   /** @throws {@link WechatValidationError} naming the option when the configuration is invalid. */
   constructor(config: WechatConfig) {

@@ -10,10 +10,12 @@ export const WECHAT_ROUTE_ERROR_STATUS = {
   code_used: 401,
   url_not_allowed: 403,
   invalid_state: 403,
+  request_timeout: 408,
   payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,
   upstream_error: 502,
+  store_unavailable: 503,
   upstream_timeout: 504,
 } as const
 

@@ -1,4 +1,5 @@
 import type { Wechat } from '@wxkit/core'
+import type { WechatSession } from './session/wechat-session.js'
 
 /**
  * The signed-in WeChat identity that `req.wechatUser` holds.
@@ -28,6 +29,11 @@ declare global {
       wechat: Wechat
       /** The signed-in identity, or `undefined` when the request carries no valid session. */
       wechatUser?: WechatUser | undefined
+      /**
+       * The current session (`{ id, user, source, createdAt, expiresAt }` plus `decryptData`, `regenerate`,
+       * `destroy`), or `undefined` when the request carries none.
+       */
+      wechatSession?: WechatSession | undefined
     }
   }
 }

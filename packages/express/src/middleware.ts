@@ -1,7 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { WechatContextState } from './context/context-state.js'
 import { enterContext } from './context/wechat-context.js'
-import { sendError } from './http/respond.js'
 import { resolveOptions, type WechatMiddlewareOptions } from './options.js'
 import { JSSDK_ROUTES } from './routes/jssdk-routes.js'
 import { MINI_PROGRAM_ROUTES } from './routes/mini-program-routes.js'
@@ -68,11 +67,8 @@ export function wechat(options: WechatMiddlewareOptions): RequestHandler {
 
   return function wechatMiddleware(req: Request, res: Response, next: NextFunction): void {
     const route = routes.get(`${req.method} ${req.path}`)
-    enterContext(context, req, res, (error) => {
-      if (error !== undefined) {
-        if (route) sendError(req, res, error, resolved.onError)
-        else next(error)
-      } else if (route) runRoute(context, route, req, res)
+    enterContext(context, req, res, () => {
+      if (route) runRoute(context, route, req, res)
       else next()
     })
   }

@@ -1,8 +1,9 @@
-import { Wechat, type WechatConfig } from '@wxkit/core'
+import { Wechat, type WechatConfig, type WechatLock, type WechatLogger } from '@wxkit/core'
 import type { Request, Response } from 'express'
 import Keyv from 'keyv'
 import type { WechatUser } from './identity.js'
 import { safeReturnTo } from './oauth/return-to.js'
+import { createMemoryStore } from './session/memory-store.js'
 
 /** Options of the JS-SDK config route (`GET {prefix}/jssdk/config`). */
 export interface WechatJsSdkOptions {
@@ -58,6 +59,24 @@ export interface WechatSessionOptions {
    */
   ttl?: number | undefined
   /**
+   * Longest time in milliseconds one store operation may take; a slower or failing store makes the routes
+   * that need it answer `503 store_unavailable`, and other requests carry on signed out.
+   * @default 1000
+   */
+  storeTimeoutMs?: number | undefined
+  /**
+   * The cookie `Domain`, to share the session with subdomains. Without it the cookie is host-only, and on
+   * https it is named `__Host-<cookieName>`, which a sibling subdomain cannot plant.
+   */
+  domain?: string | undefined
+  /**
+   * A cross-process lock (`createRedisLock()` of `@wxkit/redis`) that makes an OAuth state's single use
+   * hold across instances sharing a store. Without it single use is exact within one process and a
+   * best effort across processes.
+   * @default `config.lock`, when the middleware builds the client
+   */
+  lock?: WechatLock | undefined
+  /**
    * Where session records, OAuth states and OAuth exchange results live. Share a Redis-backed Keyv between
    * instances behind a load balancer.
    * @default the client's cache: `config.cache` (an in-memory Keyv when absent, shared with the client
@@ -72,6 +91,26 @@ export interface WechatMiddlewareOptions {
   client?: Wechat | undefined
   /** Configuration for one `Wechat` client that the middleware builds and shares. */
   config?: WechatConfig | undefined
+  /**
+   * The app's canonical origin (`https://shop.example.com`): the OAuth `redirect_uri` is built on it and
+   * the JS-SDK route signs its pages (unless `jssdk.allowedOrigins` lists others), whatever `Host` a
+   * request claims. Required in production (`NODE_ENV=production`) unless `jssdk.allowedOrigins` and
+   * `oauth.redirectUri` cover what is on.
+   * @default the request's own origin (development only)
+   */
+  publicUrl?: string | undefined
+  /**
+   * Receives the middleware's warnings (a store outage, once per outage; the development default for
+   * `publicUrl`, once).
+   * @default `config.logger` when given, else `console`
+   */
+  logger?: WechatLogger | undefined
+  /**
+   * Longest time in milliseconds a route waits for the request body; a slower body gets
+   * `408 request_timeout`.
+   * @default 10000
+   */
+  bodyTimeoutMs?: number | undefined
   /**
    * Path prefix of the routes. `''` mounts them at the root.
    * @default '/wechat'
@@ -105,13 +144,27 @@ export interface WechatMiddlewareOptions {
 /** The options after validation, with every default filled in. */
 export interface ResolvedOptions {
   client: Wechat
+  publicUrl: string | undefined
+  logger: WechatLogger
+  bodyTimeoutMs: number
   prefix: string
   jssdk: { allowedOrigins: string[] | undefined; jsApiList: string[] | undefined } | false
   miniProgram: boolean
   oauth:
     | { scope: 'snsapi_base' | 'snsapi_userinfo'; defaultReturnTo: string; redirectUri: string | undefined }
     | false
-  session: { secrets: string[]; cookieName: string; stateCookieName: string; ttl: number; store: Keyv }
+  session: {
+    secrets: string[]
+    /** The session cookie's name on http, and on https when `domain` or `cookieName` is set. */
+    cookieName: string
+    /** The session cookie's name on https (`__Host-wxkit.sid` by default). */
+    secureCookieName: string
+    ttl: number
+    store: Keyv
+    storeTimeoutMs: number
+    domain: string | undefined
+    lock: WechatLock | undefined
+  }
   onLogin: WechatMiddlewareOptions['onLogin']
   onError: WechatMiddlewareOptions['onError']
   bodyLimit: number
@@ -124,6 +177,8 @@ const DEFAULTS = {
   cookieName: 'wxkit.sid',
   ttl: 7 * 24 * 60 * 60 * 1000,
   bodyLimit: 8192,
+  bodyTimeoutMs: 10_000,
+  storeTimeoutMs: 1000,
 } as const
 
 const MIN_SECRET_LENGTH = 32
@@ -141,6 +196,9 @@ const TOP_LEVEL_KEYS = [
   'onLogin',
   'onError',
   'bodyLimit',
+  'publicUrl',
+  'logger',
+  'bodyTimeoutMs',
 ]
 
 /** Thrown at start-up for an invalid option; the message names the package and the option. */
@@ -158,12 +216,19 @@ export function resolveOptions(options: WechatMiddlewareOptions): ResolvedOption
 
   const { client, cache } = resolveClient(options)
   const prefix = resolvePrefix(options.prefix)
-  const session = resolveSession(options.session, cache)
+  const session = resolveSession(options.session, cache, options.config?.lock)
+  const publicUrl =
+    options.publicUrl === undefined ? undefined : resolveOrigin('publicUrl', options.publicUrl)
+  const logger = options.logger ?? options.config?.logger ?? console
+  if (typeof logger?.warn !== 'function') throw optionError('logger', 'must have warn(message)')
 
-  return {
+  const resolved: ResolvedOptions = {
     client,
+    publicUrl,
+    logger,
+    bodyTimeoutMs: resolveMilliseconds('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULTS.bodyTimeoutMs),
     prefix,
-    jssdk: resolveJsSdk(options.jssdk),
+    jssdk: resolveJsSdk(options.jssdk, publicUrl),
     miniProgram: resolveMiniProgram(options.miniProgram),
     oauth: resolveOauth(options.oauth),
     session,
@@ -171,6 +236,36 @@ export function resolveOptions(options: WechatMiddlewareOptions): ResolvedOption
     onError: resolveCallback('onError', options.onError),
     bodyLimit: resolveBodyLimit(options.bodyLimit),
   }
+  if (process.env.NODE_ENV === 'production') requireCanonicalOrigin(resolved)
+  return resolved
+}
+
+/**
+ * In production the request's `Host` (or `X-Forwarded-Host`) must never decide what is signed or where
+ * WeChat sends the code: refuse to start until the origin is configured.
+ */
+function requireCanonicalOrigin(options: ResolvedOptions): void {
+  if (options.publicUrl !== undefined) return
+  if (options.jssdk && options.jssdk.allowedOrigins === undefined) {
+    throw optionError(
+      'publicUrl',
+      'is required in production (NODE_ENV=production): set publicUrl to your site’s origin (e.g. "https://shop.example.com"), or list jssdk.allowedOrigins, so no forged Host header decides which pages are signed',
+    )
+  }
+  if (options.oauth && options.oauth.redirectUri === undefined) {
+    throw optionError(
+      'publicUrl',
+      'is required in production (NODE_ENV=production): set publicUrl to your site’s origin (e.g. "https://shop.example.com"), or oauth.redirectUri, so no forged Host header decides the OAuth redirect_uri',
+    )
+  }
+}
+
+function resolveMilliseconds(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > 600_000) {
+    throw optionError(option, 'must be a whole number of milliseconds between 1 and 600000')
+  }
+  return value
 }
 
 /** The client, and the Keyv it caches in when that is known (the session store's default). */
@@ -188,7 +283,7 @@ function resolveClient(options: WechatMiddlewareOptions): { client: Wechat; cach
   }
   if (options.config !== undefined) {
     if (!isPlainObject(options.config)) throw optionError('config', 'must be a WechatConfig object')
-    const cache = options.config.cache ?? new Keyv()
+    const cache = options.config.cache ?? createMemoryStore()
     try {
       return { client: new Wechat({ ...options.config, cache }), cache }
     } catch (error) {
@@ -211,14 +306,15 @@ function resolvePrefix(prefix: unknown): string {
   return trimmed
 }
 
-function resolveJsSdk(jssdk: unknown): ResolvedOptions['jssdk'] {
+function resolveJsSdk(jssdk: unknown, publicUrl: string | undefined): ResolvedOptions['jssdk'] {
   if (jssdk === false) return false
-  if (jssdk === undefined) return { allowedOrigins: undefined, jsApiList: undefined }
+  const own = publicUrl === undefined ? undefined : [publicUrl]
+  if (jssdk === undefined) return { allowedOrigins: own, jsApiList: undefined }
   if (!isPlainObject(jssdk)) throw optionError('jssdk', 'must be an object or false')
   rejectUnknownKeys('jssdk.', jssdk, ['allowedOrigins', 'jsApiList'])
   const { allowedOrigins, jsApiList } = jssdk as WechatJsSdkOptions
   return {
-    allowedOrigins: allowedOrigins === undefined ? undefined : resolveOrigins(allowedOrigins),
+    allowedOrigins: allowedOrigins === undefined ? own : resolveOrigins(allowedOrigins),
     jsApiList: jsApiList === undefined ? undefined : resolveStringList('jssdk.jsApiList', jsApiList),
   }
 }
@@ -230,28 +326,25 @@ function resolveOrigins(origins: unknown): string[] {
       'must be a non-empty array of origins such as "https://example.com"',
     )
   }
-  return origins.map((origin, index) => {
-    const option = `jssdk.allowedOrigins[${index}]`
-    if (typeof origin !== 'string')
-      throw optionError(option, 'must be a string such as "https://example.com"')
-    let url: URL
-    try {
-      url = new URL(origin)
-    } catch {
-      throw optionError(
-        option,
-        `must be an absolute http(s) origin such as "https://example.com", got "${origin}"`,
-      )
-    }
-    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !bare) {
-      throw optionError(
-        option,
-        `must be an http(s) origin without path, query or credentials, got "${origin}"`,
-      )
-    }
-    return url.origin
-  })
+  return origins.map((origin, index) => resolveOrigin(`jssdk.allowedOrigins[${index}]`, origin))
+}
+
+function resolveOrigin(option: string, origin: unknown): string {
+  if (typeof origin !== 'string') throw optionError(option, 'must be a string such as "https://example.com"')
+  let url: URL
+  try {
+    url = new URL(origin)
+  } catch {
+    throw optionError(
+      option,
+      `must be an absolute http(s) origin such as "https://example.com", got "${origin}"`,
+    )
+  }
+  const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !bare) {
+    throw optionError(option, `must be an http(s) origin without path, query or credentials, got "${origin}"`)
+  }
+  return url.origin
 }
 
 function resolveStringList(option: string, list: unknown): string[] {
@@ -298,15 +391,30 @@ function resolveOauth(oauth: unknown): ResolvedOptions['oauth'] {
   return { scope, defaultReturnTo, redirectUri }
 }
 
-function resolveSession(session: unknown, clientCache: Keyv | undefined): ResolvedOptions['session'] {
+function resolveSession(
+  session: unknown,
+  clientCache: Keyv | undefined,
+  clientLock: WechatLock | undefined,
+): ResolvedOptions['session'] {
   if (session === undefined) throw optionError('session', 'is required (at least { secret })')
   if (!isPlainObject(session)) throw optionError('session', 'must be an object such as { secret }')
-  rejectUnknownKeys('session.', session, ['secret', 'cookieName', 'ttl', 'store'])
+  rejectUnknownKeys('session.', session, [
+    'secret',
+    'cookieName',
+    'ttl',
+    'store',
+    'storeTimeoutMs',
+    'domain',
+    'lock',
+  ])
   const {
     secret,
     cookieName = DEFAULTS.cookieName,
     ttl = DEFAULTS.ttl,
     store,
+    domain,
+    lock,
+    storeTimeoutMs,
   } = session as unknown as WechatSessionOptions
 
   const secrets = typeof secret === 'string' ? [secret] : secret
@@ -331,12 +439,25 @@ function resolveSession(session: unknown, clientCache: Keyv | undefined): Resolv
   if (store !== undefined && !isKeyvLike(store)) {
     throw optionError('session.store', 'must be a Keyv instance')
   }
+  if (domain !== undefined && (typeof domain !== 'string' || !/^\.?[A-Za-z0-9.-]{1,253}$/.test(domain))) {
+    throw optionError('session.domain', 'must be a host name such as "example.com"')
+  }
+  if (cookieName.startsWith('__Host-') && domain !== undefined) {
+    throw optionError('session.cookieName', 'cannot start with __Host- when session.domain is set')
+  }
+  if (lock !== undefined && typeof (lock as WechatLock)?.acquire !== 'function') {
+    throw optionError('session.lock', 'must be a lock with acquire(key, ttlMs), such as createRedisLock()')
+  }
+  const named = (session as { cookieName?: unknown }).cookieName !== undefined
   return {
     secrets: [...secrets],
     cookieName,
-    stateCookieName: `${cookieName}.state`,
+    secureCookieName: named || domain !== undefined ? cookieName : `__Host-${cookieName}`,
     ttl,
-    store: store ?? clientCache ?? new Keyv(),
+    store: store ?? clientCache ?? createMemoryStore(),
+    storeTimeoutMs: resolveMilliseconds('session.storeTimeoutMs', storeTimeoutMs, DEFAULTS.storeTimeoutMs),
+    domain,
+    lock: lock ?? clientLock,
   }
 }
 

@@ -98,10 +98,11 @@ describe.each(EXPRESS_VERSIONS)('methods, mounting and odd requests on $name', (
       headers: { Cookie: `wxkit.sid=forged; wxkit.sid=${good}` },
     })
     expect(planted.status).toBe(401)
+    // Two session cookies: which one the user meant is unknowable (finding 9), so neither counts.
     const first = await app.request('/wechat/me', {
       headers: { Cookie: `wxkit.sid=${good}; wxkit.sid=forged` },
     })
-    expect(first.status).toBe(200)
+    expect(first.status).toBe(401)
   })
 
   it('drops a session planted before login (no fixation): the login issues a new id and deletes the old one', async () => {

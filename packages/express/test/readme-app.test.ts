@@ -155,11 +155,15 @@ describe.each([
     const done = await call(`${callback.pathname}${callback.search}`, { jar, headers: forwarded })
     expect(done.status).toBe(302)
     expect(done.headers.get('location')).toBe('/orders')
-    expect(done.headers.getSetCookie().join('\n')).toMatch(/wxkit\.sid=.*; Secure/i)
+    // On https without a cookie domain the session cookie is a __Host- cookie, which no sibling subdomain
+    // can plant.
+    expect(done.headers.getSetCookie().join('\n')).toMatch(/__Host-wxkit\.sid=.*; Secure/i)
 
-    const profile = await json(await call('/api/profile', { jar }))
+    const profile = await json(await call('/api/profile', { jar, headers: forwarded }))
     expect(profile).toMatchObject({ source: 'oauth', nickname: expect.any(String) })
-    expect(profile.nickname).toBe((await json(await call('/wechat/me', { jar }))).nickname)
+    expect(profile.nickname).toBe(
+      (await json(await call('/wechat/me', { jar, headers: forwarded }))).nickname,
+    )
   })
 
   it('keeps sessions in Redis, where a second instance on the same store finds them', async () => {

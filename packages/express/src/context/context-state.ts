@@ -1,8 +1,12 @@
 import type { Request } from 'express'
+import { WechatRouteError } from '../errors.js'
+import { requestOrigin } from '../http/request-origin.js'
 import { OauthCodeExchange } from '../oauth/code-exchange.js'
-import { OauthStateStore } from '../oauth/oauth-state.js'
+import { OauthStateCookie } from '../oauth/oauth-state.js'
+import { StateClaims } from '../oauth/state-claims.js'
 import type { ResolvedOptions } from '../options.js'
 import { SessionManager } from '../session/session-manager.js'
+import { StoreClient } from '../session/store-client.js'
 
 /**
  * What every route needs, built once per `wechatContext()` / `wechat()`: the resolved options and the
@@ -10,15 +14,39 @@ import { SessionManager } from '../session/session-manager.js'
  */
 export class WechatContextState {
   readonly options: ResolvedOptions
+  readonly store: StoreClient
   readonly sessions: SessionManager
-  readonly states: OauthStateStore
+  readonly states: OauthStateCookie
   readonly exchange: OauthCodeExchange
+  #notedHostFallback = false
 
   constructor(options: ResolvedOptions) {
     this.options = options
-    this.sessions = new SessionManager(options.session)
-    this.states = new OauthStateStore(options.session)
-    this.exchange = new OauthCodeExchange(options.client, options.session.store)
+    this.store = new StoreClient(options.session.store, options.session.storeTimeoutMs, options.logger)
+    this.sessions = new SessionManager(options.session, this.store)
+    this.states = new OauthStateCookie(options.session)
+    this.exchange = new OauthCodeExchange(
+      options.client,
+      this.store,
+      new StateClaims(this.store, options.session.lock),
+    )
+  }
+
+  /**
+   * The site's origin: `publicUrl`, or without it (development) the origin the request names, honouring
+   * `trust proxy`, which is then said once in the log.
+   */
+  siteOrigin(req: Request): string {
+    if (this.options.publicUrl !== undefined) return this.options.publicUrl
+    const own = requestOrigin(req)
+    if (!own) throw new WechatRouteError('invalid_request', 'The request has no usable Host header')
+    if (!this.#notedHostFallback) {
+      this.#notedHostFallback = true
+      this.options.logger.warn(
+        '@wxkit/express: no publicUrl set, so the JS-SDK route signs and OAuth redirects to the origin each request names in its Host header; fine in development, set publicUrl in production',
+      )
+    }
+    return own
   }
 }
 

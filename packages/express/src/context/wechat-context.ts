@@ -1,14 +1,17 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { resolveOptions, type WechatMiddlewareOptions } from '../options.js'
+import { WechatSession } from '../session/wechat-session.js'
 import { attachContext, contextOf, WechatContextState } from './context-state.js'
 
 /**
  * The context middleware: sets `req.wechat` (the shared client), `req.wechatUser` (the signed-in identity
- * or `undefined`) and attaches what the route factories (`jssdkRoutes()`, `miniProgramRoutes()`,
- * `oauthRoutes()`, `sessionRoutes()`) need, so an app can mount each feature on its own path. Takes the
- * same options as {@link wechat}; `prefix` only tells the guards where `wechat()` would put the login.
+ * or `undefined`) and `req.wechatSession`, and attaches what the route factories (`jssdkRoutes()`,
+ * `miniProgramRoutes()`, `oauthRoutes()`, `sessionRoutes()`) need, so an app can mount each feature on its
+ * own path. Takes the same options as {@link wechat}; `prefix` only tells `requireWechatUser()` where the
+ * login is.
  *
- * A request without a session cookie or bearer token costs no store round trip.
+ * A request without a session cookie or bearer token costs no store round trip. When the store fails or
+ * is slower than `session.storeTimeoutMs`, the request carries on signed out (one warning per outage).
  *
  * @example
  * ```ts
@@ -24,35 +27,62 @@ export function wechatContext(options: WechatMiddlewareOptions): RequestHandler 
   }
 }
 
+const STORE_FAILED = Symbol.for('@wxkit/express.storeFailed')
+
+/** True when this request's session could not be read because the store failed. */
+export function sessionStoreFailed(req: Request): boolean {
+  return (req as unknown as Record<symbol, unknown>)[STORE_FAILED] === true
+}
+
 /**
- * Attaches `context` to the request and loads its session, then calls `then` (with an error when the
- * session could not be read). A request that already went through a context with the same session store
- * keeps what that one loaded: mounting twice reads the store once.
+ * Attaches `context` to the request and loads its session, then calls `then`. A request that already went
+ * through a context with the same session store keeps what that one loaded: mounting twice reads the
+ * store once.
  */
 export function enterContext(
   context: WechatContextState,
   req: Request,
-  _res: Response,
-  then: (error?: unknown) => void,
+  res: Response,
+  then: () => void,
 ): void {
   const previous = contextOf(req)
   attachContext(req, context)
   req.wechat = context.options.client
-  if (previous && previous.options.session.store === context.options.session.store && 'wechatUser' in req) {
+  if (previous && previous.options.session.store === context.options.session.store) {
     then()
     return
   }
   const loading = context.sessions.load(req)
   if (loading === undefined) {
     req.wechatUser = undefined
+    req.wechatSession = undefined
     then()
     return
   }
   loading.then(
-    (record) => {
-      req.wechatUser = record?.user
+    (loaded) => {
+      req.wechatSession = loaded
+        ? new WechatSession(
+            loaded,
+            {
+              sessions: context.sessions,
+              appId: context.options.client.appId,
+              ttl: context.options.session.ttl,
+            },
+            req,
+            res,
+          )
+        : undefined
+      req.wechatUser = loaded?.record.user
       then()
     },
-    (error: unknown) => then(error),
+    () => {
+      // The store already logged the outage once; this request is anonymous, and routes that need the
+      // store answer 503 (see runRoute).
+      ;(req as unknown as Record<symbol, unknown>)[STORE_FAILED] = true
+      req.wechatUser = undefined
+      req.wechatSession = undefined
+      then()
+    },
   )
 }

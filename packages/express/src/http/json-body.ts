@@ -10,7 +10,11 @@ import { WechatRouteError } from '../errors.js'
  *
  * When an app-level parser already consumed the stream (`express.json()`), its `req.body` is used.
  */
-export async function readJsonBody(req: Request, limit: number): Promise<Record<string, unknown>> {
+export async function readJsonBody(
+  req: Request,
+  limit: number,
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
   if (!isJsonContentType(req.get('Content-Type'))) {
     throw new WechatRouteError('invalid_request', 'Content-Type must be application/json')
   }
@@ -18,14 +22,18 @@ export async function readJsonBody(req: Request, limit: number): Promise<Record<
   if (encoding && encoding.toLowerCase() !== 'identity') {
     throw new WechatRouteError('invalid_request', 'Content-Encoding is not supported')
   }
-  if (alreadyParsed(req)) return asObject(req.body)
-
+  // The limit holds whoever read the body: the announced size first, then (for a body an app-level parser
+  // such as express.json() already consumed under its own, larger limit) the parsed size.
   const announced = Number(req.get('Content-Length'))
   if (Number.isFinite(announced) && announced > limit) {
-    req.resume()
-    throw new WechatRouteError('payload_too_large', `The body must be at most ${limit} bytes`)
+    if (!req.readableEnded) req.resume()
+    throw tooLarge(limit)
   }
-  const text = await readText(req, limit)
+  if (alreadyParsed(req)) {
+    if (Buffer.byteLength(JSON.stringify(req.body) ?? '') > limit) throw tooLarge(limit)
+    return asObject(req.body)
+  }
+  const text = await readText(req, limit, timeoutMs)
   if (text.length === 0) throw new WechatRouteError('invalid_request', 'The body must be a JSON object')
   let parsed: unknown
   try {
@@ -56,14 +64,24 @@ function asObject(value: unknown): Record<string, unknown> {
   return value as Record<string, unknown>
 }
 
-function readText(req: Request, limit: number): Promise<string> {
+function tooLarge(limit: number): WechatRouteError {
+  return new WechatRouteError('payload_too_large', `The body must be at most ${limit} bytes`)
+}
+
+function readText(req: Request, limit: number, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     let settled = false
+    // A client that trickles its body (or never finishes it) gets 408 instead of holding the route open.
+    const timer = setTimeout(
+      () => finish(new WechatRouteError('request_timeout', 'The request body did not arrive in time')),
+      timeoutMs,
+    )
     const finish = (error: WechatRouteError | undefined, text?: string) => {
       if (settled) return
       settled = true
+      clearTimeout(timer)
       req.off('data', onData)
       req.off('end', onEnd)
       req.off('error', onError)
@@ -78,7 +96,7 @@ function readText(req: Request, limit: number): Promise<string> {
     const onData = (chunk: Buffer) => {
       size += chunk.length
       if (size > limit) {
-        finish(new WechatRouteError('payload_too_large', `The body must be at most ${limit} bytes`))
+        finish(tooLarge(limit))
         return
       }
       chunks.push(chunk)

@@ -46,6 +46,9 @@ export function sendError(
     res.end()
     return
   }
-  if (routeError.code === 'payload_too_large') res.setHeader('Connection', 'close')
+  // The rest of an oversized or stalled body is not worth reading: close the connection after answering.
+  if (routeError.code === 'payload_too_large' || routeError.code === 'request_timeout') {
+    res.setHeader('Connection', 'close')
+  }
   sendJson(res, routeError.status, routeError.toJSON())
 }

@@ -1,20 +1,21 @@
 import { createHash } from 'node:crypto'
-import type { Wechat } from '@wxkit/core'
-import type Keyv from 'keyv'
+import { ErrCode, isWechatError, type Wechat } from '@wxkit/core'
 import { WechatRouteError } from '../errors.js'
 import type { WechatUser } from '../identity.js'
+import type { StoreClient } from '../session/store-client.js'
+import { invalidState, OAUTH_STATE_TTL_MS } from './oauth-state.js'
+import type { StateClaims } from './state-claims.js'
 
 /** How long the result of one code's exchange is reused for a duplicate callback. */
 export const OAUTH_EXCHANGE_REUSE_MS = 5 * 60 * 1000
 const KEY_PREFIX = 'wxkit:express:oauth-code:'
-const CODE_USED = 40163
 const WAIT_FOR_PEER_MS = 3000
 const WAIT_STEP_MS = 100
 
 /** The outcome of exchanging an OAuth code: an identity, or a snapshot-page user who stays anonymous. */
 export type OauthExchangeResult = { user: WechatUser } | { snapshot: true }
 
-/** A sha256 of a code, so neither the store nor a state record holds the code itself. */
+/** A sha256 of a code, so neither the store nor a claim holds the code itself. */
 export function codeHash(code: string): string {
   return createHash('sha256').update(code).digest('hex')
 }
@@ -29,35 +30,46 @@ export function exchangeKey(state: string, hashOfCode: string): string {
 }
 
 /**
- * Exchanges an OAuth code for an identity, idempotently for a few minutes.
+ * Redeems a state with a code: exchanges the code for an identity, idempotently for a few minutes.
  *
  * WeChat sometimes delivers the same callback twice, and a code is single use (the second exchange would
- * fail with 40163). So the first result is kept in the store under a hash of the code for
+ * fail with 40163). So the first result is kept under the state and code for
  * {@link OAUTH_EXCHANGE_REUSE_MS}; concurrent duplicates in one process share one exchange; and an instance
- * that gets 40163 waits briefly for the result another instance is storing. Only the identity is kept,
- * never the user access token.
+ * that gets 40163 waits for the result only while the same state and code hold the claim elsewhere (a
+ * peer is storing it), else answers `code_used` at once. The state is claimed after WeChat confirmed the
+ * code and before the result is stored: a second code for the same state is refused. Only the identity is
+ * kept, never the user access token.
  */
 export class OauthCodeExchange {
   readonly #client: Wechat
-  readonly #store: Keyv
+  readonly #store: StoreClient
+  readonly #claims: StateClaims
   readonly #inflight = new Map<string, Promise<OauthExchangeResult>>()
 
-  constructor(client: Wechat, store: Keyv) {
+  constructor(client: Wechat, store: StoreClient, claims: StateClaims) {
     this.#client = client
     this.#store = store
+    this.#claims = claims
   }
 
   /**
-   * The identity behind `code`, fetching the profile when the granted scope includes `snsapi_userinfo`.
-   * @param key the {@link exchangeKey} of the state and code.
-   * @throws WechatRouteError `code_used` when the session this exchange started was ended (logout).
+   * The identity behind `code` for the login `state`, fetching the profile when the granted scope includes
+   * `snsapi_userinfo`.
+   * @throws WechatRouteError `invalid_state` when another code redeemed the state, `code_used` when the
+   * session this exchange started was ended (logout) or the code was used elsewhere.
    */
-  exchange(code: string, key: string): Promise<OauthExchangeResult> {
+  redeem(state: string, code: string): Promise<OauthExchangeResult> {
+    const key = exchangeKey(state, codeHash(code))
     const pending = this.#inflight.get(key)
     if (pending) return pending
-    const exchange = this.#exchangeOnce(code, key).finally(() => this.#inflight.delete(key))
+    const exchange = this.#redeemOnce(state, code, key).finally(() => this.#inflight.delete(key))
     this.#inflight.set(key, exchange)
     return exchange
+  }
+
+  /** True once another code, or a refusal, is known to hold `state`. */
+  async spent(state: string): Promise<boolean> {
+    return (await this.#claims.holder(state)) !== undefined
   }
 
   /** Ends a stored exchange result, so its callback URL signs no one in again (called at logout). */
@@ -65,19 +77,26 @@ export class OauthCodeExchange {
     await this.#store.set(key, ENDED, OAUTH_EXCHANGE_REUSE_MS)
   }
 
-  async #exchangeOnce(code: string, key: string): Promise<OauthExchangeResult> {
+  async #redeemOnce(state: string, code: string, key: string): Promise<OauthExchangeResult> {
+    const hash = codeHash(code)
     const cached = await this.#stored(key)
     if (cached) return cached
+    const holder = await this.#claims.holder(state)
+    if (holder !== undefined && holder !== hash) throw invalidState()
     let result: OauthExchangeResult
     try {
       result = await this.#callWechat(code)
     } catch (error) {
-      if (errcodeOf(error) === CODE_USED) {
-        const fromPeer = await this.#waitForPeer(key)
-        if (fromPeer) return fromPeer
+      if (isWechatError(error) && error.errcode === ErrCode.CodeUsed) {
+        if ((await this.#claims.holder(state)) === hash) {
+          const fromPeer = await this.#waitForPeer(key)
+          if (fromPeer) return fromPeer
+        }
+        throw codeUsed()
       }
       throw error
     }
+    if (!(await this.#claims.claim(state, hash, OAUTH_STATE_TTL_MS))) throw invalidState()
     await this.#store.set(key, result, OAUTH_EXCHANGE_REUSE_MS)
     return result
   }
@@ -107,7 +126,7 @@ export class OauthCodeExchange {
   }
 
   async #stored(key: string): Promise<OauthExchangeResult | undefined> {
-    const value = (await this.#store.get(key)) as unknown
+    const value = await this.#store.get(key)
     if (typeof value !== 'object' || value === null) return undefined
     if ((value as { ended?: unknown }).ended === true) throw codeUsed()
     if ((value as { snapshot?: unknown }).snapshot === true) return { snapshot: true }
@@ -120,10 +139,4 @@ const ENDED = { ended: true }
 
 function codeUsed(): WechatRouteError {
   return new WechatRouteError('code_used', 'The code was already used; get a new one')
-}
-
-function errcodeOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const errcode = Number((error as { errcode?: unknown }).errcode)
-  return Number.isInteger(errcode) ? errcode : undefined
 }

@@ -1,6 +1,4 @@
-import { WechatRouteError } from '../errors.js'
 import { queryParam } from '../http/query.js'
-import { requestOrigin } from '../http/request-origin.js'
 import { sendJson } from '../http/respond.js'
 import { pageUrlToSign } from '../jssdk/page-url.js'
 import type { ResolvedOptions } from '../options.js'
@@ -14,12 +12,7 @@ export type JsSdkFeature = Exclude<ResolvedOptions['jssdk'], false>
  * for the page's `wx.config`. The URL's origin must be allowed (default: the request's own origin).
  */
 export const jssdkConfigRoute: RouteHandler<JsSdkFeature> = async (jssdk, context, req, res) => {
-  let allowedOrigins = jssdk.allowedOrigins
-  if (!allowedOrigins) {
-    const own = requestOrigin(req)
-    if (!own) throw new WechatRouteError('invalid_request', 'The request has no usable Host header')
-    allowedOrigins = [own]
-  }
+  const allowedOrigins = jssdk.allowedOrigins ?? [context.siteOrigin(req)]
   const url = pageUrlToSign(queryParam(req, 'url'), allowedOrigins)
   const config = await context.options.client.getJsSdkConfig(url)
   sendJson(res, 200, {

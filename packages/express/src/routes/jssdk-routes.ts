@@ -7,8 +7,8 @@ export const JSSDK_ROUTES: RouteGroup<JsSdkFeature> = {
   path: '/jssdk',
   select: (options) => options.jssdk,
   routes: [
-    { method: 'GET', path: '/config', handler: jssdkConfigRoute },
-    { method: 'HEAD', path: '/config', handler: jssdkConfigRoute },
+    { method: 'GET', path: '/config', handler: jssdkConfigRoute, usesStore: false },
+    { method: 'HEAD', path: '/config', handler: jssdkConfigRoute, usesStore: false },
   ],
 }
 

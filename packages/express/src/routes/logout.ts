@@ -6,8 +6,9 @@ import type { RouteHandler } from './route-group.js'
  * login the session came from, so its callback URL (browser history) cannot sign in again. Idempotent.
  */
 export const logoutRoute: RouteHandler<true> = async (_feature, context, req, res) => {
-  const ended = await context.sessions.destroy(req, res)
-  if (ended?.oauthExchange) await context.exchange.end(ended.oauthExchange)
+  for (const ended of await context.sessions.destroy(req, res)) {
+    if (ended.oauthExchange) await context.exchange.end(ended.oauthExchange)
+  }
   context.states.clear(req, res)
   req.wechatUser = undefined
   sendJson(res, 200, { ok: true })

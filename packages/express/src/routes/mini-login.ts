@@ -12,7 +12,7 @@ import { signIn } from './sign-in.js'
  * is kept in the session store only.
  */
 export const miniLoginRoute: RouteHandler<true> = async (_feature, context, req, res) => {
-  const body = await readJsonBody(req, context.options.bodyLimit)
+  const body = await readJsonBody(req, context.options.bodyLimit, context.options.bodyTimeoutMs)
   const code = requireCode(body.code)
   const session = await context.options.client.jsCode2Session(code)
   const user: WechatUser = { openid: session.openid, source: 'mini' }

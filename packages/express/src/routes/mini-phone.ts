@@ -9,8 +9,11 @@ import type { RouteHandler } from './route-group.js'
  * `{ phoneNumber, purePhoneNumber, countryCode }` (`countryCode` as a string, e.g. `"86"`).
  */
 export const miniPhoneRoute: RouteHandler<true> = async (_feature, context, req, res) => {
-  if (!req.wechatUser) throw new WechatRouteError('unauthorized', 'Sign in first')
-  const body = await readJsonBody(req, context.options.bodyLimit)
+  // The phone number belongs to the Mini Program user: an H5 (OAuth) session of the same app is not one.
+  if (req.wechatUser?.source !== 'mini') {
+    throw new WechatRouteError('unauthorized', 'Sign in with the Mini Program first')
+  }
+  const body = await readJsonBody(req, context.options.bodyLimit, context.options.bodyTimeoutMs)
   const code = requireCode(body.code)
   const result = await context.options.client.getUserPhoneNumber(code)
   const phone = result.phone_info

@@ -2,6 +2,7 @@ import { WechatRouteError } from '../errors.js'
 import { queryParam } from '../http/query.js'
 import { sendRedirect } from '../http/respond.js'
 import { codeHash, exchangeKey } from '../oauth/code-exchange.js'
+import { invalidState } from '../oauth/oauth-state.js'
 import { safeReturnTo } from '../oauth/return-to.js'
 import { requireCode } from './code-input.js'
 import type { OauthFeature } from './oauth-login.js'
@@ -9,35 +10,38 @@ import type { RouteHandler } from './route-group.js'
 import { signIn } from './sign-in.js'
 
 const MAX_STATE_LENGTH = 128
-/** What a state is marked with when the user refused consent (WeChat then sends the state without a code). */
-const REFUSED = 'refused'
 
 /**
- * `GET {prefix}/oauth/callback?code&state` → checks the state, exchanges the code (idempotently, so a
- * duplicate delivery signs in too), fetches the profile for `snsapi_userinfo`, starts a session and
- * redirects to the `returnTo` recorded at login. Snapshot-page users (`is_snapshotuser`) stay anonymous.
- * When the user refuses consent WeChat sends the state alone (`?state=`): a valid state then redirects to
- * `returnTo` with no session (the page sees `/me` answer 401) instead of showing a JSON error.
+ * `GET {prefix}/oauth/callback?code&state` → checks the state against this browser's cookie, exchanges
+ * the code (idempotently for the same browser, so a duplicate delivery signs in too), fetches the profile
+ * for `snsapi_userinfo`, starts a session and redirects to the `returnTo` recorded at login. Snapshot-page
+ * users (`is_snapshotuser`) stay anonymous. When the user refuses consent WeChat sends the state alone
+ * (`?state=`): a valid state then redirects to `returnTo` with no session (the page sees `/me` answer 401)
+ * and is spent for codes.
  */
 export const oauthCallbackRoute: RouteHandler<OauthFeature> = async (oauth, context, req, res) => {
   const state = requireState(queryParam(req, 'state'))
   const rawCode = queryParam(req, 'code')
-  if (rawCode === undefined && !mentionsCode(req.originalUrl)) {
-    const refused = await context.states.redeem(req, state, REFUSED)
-    sendRedirect(res, safeReturnTo(refused.returnTo) ?? oauth.defaultReturnTo)
+  const refusal = rawCode === undefined && !mentionsCode(req.originalUrl)
+  const code = refusal ? undefined : requireCode(rawCode)
+  const pending = context.states.read(req, state)
+  const returnTo = safeReturnTo(pending.returnTo) ?? oauth.defaultReturnTo
+  if (code === undefined) {
+    if (!pending.refused) {
+      if (await context.exchange.spent(state)) throw invalidState()
+      context.states.markRefused(req, res, pending)
+    }
+    sendRedirect(res, returnTo)
     return
   }
-  const code = requireCode(rawCode)
-  const hash = codeHash(code)
-  const record = await context.states.redeem(req, state, hash)
-  const key = exchangeKey(state, hash)
-  const result = await context.exchange.exchange(code, key)
-  const returnTo = safeReturnTo(record.returnTo) ?? oauth.defaultReturnTo
+  if (pending.refused) throw invalidState()
+  const result = await context.exchange.redeem(state, code)
   if ('snapshot' in result) {
     sendRedirect(res, returnTo)
     return
   }
-  if ((await signIn(context, req, res, result.user, { oauthExchange: key })) === undefined) return
+  const oauthExchange = exchangeKey(state, codeHash(code))
+  if ((await signIn(context, req, res, result.user, { oauthExchange })) === undefined) return
   sendRedirect(res, returnTo)
 }
 

@@ -1,7 +1,5 @@
-import type { Request } from 'express'
 import { WechatRouteError } from '../errors.js'
 import { queryParam } from '../http/query.js'
-import { requestOrigin } from '../http/request-origin.js'
 import { sendRedirect } from '../http/respond.js'
 import { safeReturnTo } from '../oauth/return-to.js'
 import type { ResolvedOptions } from '../options.js'
@@ -12,7 +10,9 @@ export type OauthFeature = Exclude<ResolvedOptions['oauth'], false>
 
 /**
  * `GET {prefix}/oauth/login?returnTo=/path&scope=…` → 302 to WeChat's authorize URL with a fresh `state`
- * bound to this browser. An unsafe `returnTo` silently becomes `defaultReturnTo`.
+ * bound to this browser (kept in its signed cookie: the server stores nothing for a login that never
+ * comes back). An unsafe `returnTo` silently becomes `defaultReturnTo`. `redirect_uri` is built on
+ * `publicUrl` (or, in development, the request's own origin) unless `oauth.redirectUri` is set.
  */
 export const oauthLoginRoute: RouteHandler<OauthFeature> = async (oauth, context, req, res, mount) => {
   const scope = queryParam(req, 'scope') ?? oauth.scope
@@ -20,14 +20,7 @@ export const oauthLoginRoute: RouteHandler<OauthFeature> = async (oauth, context
     throw new WechatRouteError('invalid_request', 'scope must be snsapi_base or snsapi_userinfo')
   }
   const returnTo = safeReturnTo(queryParam(req, 'returnTo')) ?? oauth.defaultReturnTo
-  const redirectUri = oauth.redirectUri ?? callbackUrl(req, mount)
-  const state = await context.states.create(req, res, { returnTo, scope })
+  const redirectUri = oauth.redirectUri ?? `${context.siteOrigin(req)}${mount}/callback`
+  const state = context.states.create(req, res, { returnTo, scope })
   sendRedirect(res, context.options.client.buildOauth2AuthorizeUrl({ redirectUri, scope, state }))
-}
-
-/** The callback route next to this login route: the request's origin + the OAuth routes' mount. */
-function callbackUrl(req: Request, mount: string): string {
-  const origin = requestOrigin(req)
-  if (!origin) throw new WechatRouteError('invalid_request', 'The request has no usable Host header')
-  return `${origin}${mount}/callback`
 }

@@ -1,5 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { contextOf, type WechatContextState } from '../context/context-state.js'
+import { sessionStoreFailed } from '../context/wechat-context.js'
+import { WechatRouteError } from '../errors.js'
 import { sendError } from '../http/respond.js'
 import type { ResolvedOptions } from '../options.js'
 
@@ -21,6 +23,11 @@ export interface RouteDefinition<Feature> {
   method: 'GET' | 'HEAD' | 'POST'
   path: string
   handler: RouteHandler<Feature>
+  /**
+   * False for a route that never touches the session store (it then answers while the store is down).
+   * @default true
+   */
+  usesStore?: boolean
 }
 
 /**
@@ -39,6 +46,7 @@ export interface RouteGroup<Feature> {
 export interface BoundRoute {
   /** The group's path under the middleware's own mount (`prefix` + group path, or `''` for a factory). */
   mountSuffix: string
+  usesStore: boolean
   run(context: WechatContextState, req: Request, res: Response, mount: string): Promise<void>
 }
 
@@ -54,6 +62,7 @@ export function routeTable(
     for (const route of group.routes) {
       table.set(`${route.method} ${base}${route.path}`, {
         mountSuffix: base,
+        usesStore: route.usesStore !== false,
         run: (context, req, res, mount) => route.handler(feature, context, req, res, mount),
       })
     }
@@ -66,6 +75,14 @@ export function routeTable(
  * route's mount is the middleware's mount (`req.baseUrl`) plus the group's path.
  */
 export function runRoute(context: WechatContextState, route: BoundRoute, req: Request, res: Response): void {
+  if (route.usesStore && sessionStoreFailed(req)) {
+    const error = new WechatRouteError(
+      'store_unavailable',
+      'The session store is unavailable; try again shortly',
+    )
+    sendError(req, res, error, context.options.onError)
+    return
+  }
   route
     .run(context, req, res, `${req.baseUrl}${route.mountSuffix}`)
     .catch((error: unknown) => sendError(req, res, error, context.options.onError))

@@ -1,10 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Request, Response } from 'express'
-import type Keyv from 'keyv'
-import { readCookie, writeCookie } from '../http/cookies.js'
+import {
+  type CookieSettings,
+  carriesCookie,
+  readCookie,
+  sessionCookieName,
+  writeCookie,
+} from '../http/cookies.js'
 import type { WechatUser } from '../identity.js'
 import type { ResolvedOptions } from '../options.js'
 import { CookieSigner } from './cookie-signer.js'
+import type { StoreClient } from './store-client.js'
 
 /** What the store keeps per session. The `session_key` of a Mini Program login lives here, never in a cookie. */
 export interface SessionRecord {
@@ -13,8 +19,17 @@ export interface SessionRecord {
   sessionKey?: string
   /** When the session started (ms since the epoch). */
   createdAt: number
+  /** When the session ends (ms since the epoch). */
+  expiresAt?: number
   /** The OAuth exchange result this session came from, ended with the session (no replay after logout). */
   oauthExchange?: string
+}
+
+/** A session the request presented and the store still holds. */
+export interface LoadedSession {
+  /** The raw session id (secret: it is the cookie's content without the signature). */
+  id: string
+  record: SessionRecord
 }
 
 const KEY_PREFIX = 'wxkit:express:session:'
@@ -26,42 +41,44 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i
 
 /**
  * Sessions: a signed, HttpOnly, SameSite=Lax cookie holding only a random session id (256 bits); the record
- * lives in the Keyv store under a sha256 of the id, so a store dump yields no usable cookie.
+ * lives in the store under a sha256 of the id, so a store dump yields no usable cookie.
  *
  * The same signed id is the session token: clients without a cookie jar (Mini Programs' `wx.request`) send
  * it back as `Authorization: Bearer <token>`. A bearer token that does not verify is ignored (it may be the
  * app's own), and the cookie is consulted instead.
  */
 export class SessionManager {
-  readonly #store: Keyv
+  readonly #store: StoreClient
   readonly #signer: CookieSigner
-  readonly #cookieName: string
+  readonly #cookies: CookieSettings
   readonly #ttl: number
 
-  constructor(options: ResolvedOptions['session']) {
-    this.#store = options.store
+  constructor(options: ResolvedOptions['session'], store: StoreClient) {
+    this.#store = store
     this.#signer = new CookieSigner(options.secrets)
-    this.#cookieName = options.cookieName
+    this.#cookies = options
     this.#ttl = options.ttl
   }
 
   /**
-   * The session record of the request, or `undefined` without a valid cookie or once the record expired.
-   * Answers `undefined` itself, not a promise, when the request carries no valid session id: most
-   * requests (every anonymous page view, every JS-SDK signature) then pay no store round trip and no
-   * extra promise.
+   * The session of the request, or `undefined` without a valid token or once the record expired. Answers
+   * `undefined` itself, not a promise, when the request carries no valid session id: most requests (every
+   * anonymous page view, every JS-SDK signature) then pay no store round trip and no extra promise.
+   * @throws WechatRouteError `store_unavailable` (rejects) when the store fails or is slow.
    */
-  load(req: Request): Promise<SessionRecord | undefined> | undefined {
-    const id = this.#sessionId(req)
+  load(req: Request): Promise<LoadedSession | undefined> | undefined {
+    if (req.headers.authorization === undefined && req.headers.cookie === undefined) return undefined
+    const id = this.#presented(req)[0]
     if (!id) return undefined
     return this.#store
       .get(storeKey(id))
-      .then((record: unknown) => (isSessionRecord(record) ? record : undefined))
+      .then((record: unknown) => (isSessionRecord(record) ? { id, record } : undefined))
   }
 
   /**
-   * Starts a fresh session for `user`: always a new id (no session fixation), the previous session of the
-   * request is destroyed, and the cookie is set on `res`.
+   * Starts a fresh session for `user`: always a new id (no session fixation), every session the request
+   * presented is ended first, and the cookie is set on `res` only once the store confirmed the record.
+   * Resolves to the session token.
    */
   async start(
     req: Request,
@@ -69,34 +86,53 @@ export class SessionManager {
     user: WechatUser,
     extra: Pick<SessionRecord, 'sessionKey' | 'oauthExchange'> = {},
   ): Promise<string> {
-    const previous = this.#sessionId(req)
-    if (previous) await this.#store.delete(storeKey(previous))
-    const id = randomBytes(SESSION_ID_BYTES).toString('base64url')
-    const record: SessionRecord = { user, createdAt: Date.now(), ...extra }
-    await this.#store.set(storeKey(id), record, this.#ttl)
-    const token = this.#signer.sign(id)
-    writeCookie(req, res, this.#cookieName, token, this.#ttl)
-    return token
+    for (const previous of this.#presented(req)) await this.#store.delete(storeKey(previous))
+    const createdAt = Date.now()
+    return this.#issue(req, res, { user, createdAt, expiresAt: createdAt + this.#ttl, ...extra }, this.#ttl)
+  }
+
+  /** Moves `session` to a new id (same record), ending the old id. Resolves to the new token. */
+  async regenerate(req: Request, res: Response, session: LoadedSession): Promise<string> {
+    await this.#store.delete(storeKey(session.id))
+    const left = (session.record.expiresAt ?? session.record.createdAt + this.#ttl) - Date.now()
+    return this.#issue(req, res, session.record, Math.max(1000, left))
   }
 
   /**
-   * Ends the session of the request on the server (the record is deleted) and clears the cookie when the
-   * request carried one (so a cross-site form, which SameSite=Lax sends without the cookie, clears nothing).
+   * Ends every session the request presented (bearer token and cookie alike) and clears the cookie when the
+   * request carried one (so a cross-site form, which SameSite=Lax sends without the cookie, clears
+   * nothing). Resolves to the records that were ended.
    */
-  async destroy(req: Request, res: Response): Promise<SessionRecord | undefined> {
-    const id = this.#sessionId(req)
-    let record: SessionRecord | undefined
-    if (id) {
-      const stored = (await this.#store.get(storeKey(id))) as unknown
-      record = isSessionRecord(stored) ? stored : undefined
+  async destroy(req: Request, res: Response): Promise<SessionRecord[]> {
+    const ended: SessionRecord[] = []
+    for (const id of this.#presented(req)) {
+      const stored = await this.#store.get(storeKey(id))
+      if (isSessionRecord(stored)) ended.push(stored)
       await this.#store.delete(storeKey(id))
     }
-    if (readCookie(req, this.#cookieName) !== undefined) writeCookie(req, res, this.#cookieName, '', 0)
-    return record
+    const name = sessionCookieName(req, this.#cookies)
+    if (carriesCookie(req, name)) {
+      writeCookie(req, res, name, '', 0, this.#cookies.domain)
+    }
+    return ended
   }
 
-  #sessionId(req: Request): string | undefined {
-    return this.#verify(bearerToken(req)) ?? this.#verify(readCookie(req, this.#cookieName))
+  async #issue(req: Request, res: Response, record: SessionRecord, ttl: number): Promise<string> {
+    const id = randomBytes(SESSION_ID_BYTES).toString('base64url')
+    await this.#store.set(storeKey(id), record, ttl)
+    const token = this.#signer.sign(id)
+    writeCookie(req, res, sessionCookieName(req, this.#cookies), token, ttl, this.#cookies.domain)
+    return token
+  }
+
+  /** The verified session ids the request presents: the bearer token's first, then the cookie's. */
+  #presented(req: Request): string[] {
+    const ids: string[] = []
+    const bearer = this.#verify(bearerToken(req))
+    if (bearer) ids.push(bearer)
+    const cookie = this.#verify(readCookie(req, sessionCookieName(req, this.#cookies)))
+    if (cookie && cookie !== bearer) ids.push(cookie)
+    return ids
   }
 
   #verify(token: string | undefined): string | undefined {
@@ -106,14 +142,19 @@ export class SessionManager {
   }
 }
 
+/** A public, non-secret name for a session id: the hex sha256 under which the store keeps it. */
+export function sessionHandle(id: string): string {
+  return createHash('sha256').update(id).digest('hex')
+}
+
 /** The token of an `Authorization: Bearer <token>` header, if any. */
 function bearerToken(req: Request): string | undefined {
-  const header = req.get('Authorization')
+  const header = req.headers.authorization
   return header ? BEARER.exec(header)?.[1] : undefined
 }
 
 function storeKey(id: string): string {
-  return KEY_PREFIX + createHash('sha256').update(id).digest('hex')
+  return KEY_PREFIX + sessionHandle(id)
 }
 
 function isSessionRecord(value: unknown): value is SessionRecord {
