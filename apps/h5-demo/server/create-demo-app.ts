@@ -6,6 +6,7 @@ import { wechat } from '@wxkit/express'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import { JS_API_LIST } from '../shared/js-api-list.js'
 import type { DemoMode } from './config.js'
+import { type FollowRoutesOptions, followRoutes } from './follow-routes.js'
 import { renderPageHtml } from './page-html.js'
 import { qrCodeRoute } from './qr-code-route.js'
 
@@ -29,6 +30,8 @@ export interface DemoAppOptions {
   clientDir?: string
   /** The HTTP server the app will run on; Vite attaches its hot-reload WebSocket to it. */
   httpServer?: Server
+  /** The Follow card (parameter QR codes and the push route); without it the card's routes are absent. */
+  follow?: FollowRoutesOptions
 }
 
 /** The demo's Express app and what must be closed with it. */
@@ -63,6 +66,7 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     }),
   )
   app.get('/demo/qrcode', qrCodeRoute)
+  if (options.follow !== undefined) app.use(followRoutes(options.follow))
 
   const context = {
     mode: options.mode,

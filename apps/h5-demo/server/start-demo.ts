@@ -9,6 +9,15 @@ import { DEFAULT_APP, type EmulatorControl, startEmulator } from '@wxkit/emulato
 import type { DemoConfig, DemoMode } from './config.js'
 import { createDemoApp, type DemoApp, type DemoAssets } from './create-demo-app.js'
 
+/** The push settings the embedded emulator's console "has": a token and key only this demo uses. */
+const EMULATOR_PUSH = {
+  token: 'wxkitDemoPush1',
+  encodingAESKey: randomBytes(32)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, 'A')
+    .slice(0, 43),
+}
+
 /** Options for {@link startDemo}. */
 export interface StartDemoOptions {
   config: DemoConfig
@@ -42,7 +51,12 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     config.mode === 'emulator' ? await startEmulator({ host: '127.0.0.1', port: 0 }) : undefined
   let wechatConfig: WechatConfig
   if (emulator !== undefined) {
-    wechatConfig = { ...DEFAULT_APP, baseURL: emulator.apiBaseUrl, oauthBaseURL: emulator.oauthBaseUrl }
+    wechatConfig = {
+      ...DEFAULT_APP,
+      baseURL: emulator.apiBaseUrl,
+      oauthBaseURL: emulator.oauthBaseUrl,
+      mpBaseURL: emulator.mpBaseUrl,
+    }
     notes.push(
       `mode: embedded WeChat emulator at ${emulator.url} (app ${DEFAULT_APP.appId})`,
       'set WECHAT_APP_ID and WECHAT_APP_SECRET to talk to WeChat instead (see apps/h5-demo/README.md)',
@@ -95,6 +109,10 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
             allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...config.extraOrigins],
           }),
       sessionSecret,
+      // The emulator pushes the Follow card's events here; real mode needs the console's push settings.
+      ...(emulator === undefined
+        ? {}
+        : { follow: { push: { ...EMULATOR_PUSH, appId: DEFAULT_APP.appId }, emulator: emulator.control } }),
       assets: options.assets,
       appRoot: findAppRoot(),
       ...(options.clientDir === undefined ? {} : { clientDir: options.clientDir }),
@@ -107,6 +125,11 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     throw error
   }
   httpServer.on('request', demo.app)
+  await emulator?.control.configurePush({
+    url: `http://127.0.0.1:${port}/demo/push`,
+    ...EMULATOR_PUSH,
+    mode: 'safe',
+  })
 
   return {
     url,

@@ -3,6 +3,7 @@ import { jssdkSignUrl } from '@wxkit/express/client'
 import './style.css'
 import { renderApiButtons, setApiButtonsEnabled } from './api-buttons.js'
 import { byTestId } from './dom.js'
+import { setUpFollow } from './follow.js'
 import { setUpQrCode } from './qr-code.js'
 import { setUpRouter } from './router.js'
 import { setUpSignIn } from './sign-in.js'
@@ -23,6 +24,7 @@ if (emulated) {
 renderApiButtons()
 setUpSignIn()
 setUpQrCode()
+setUpFollow()
 setUpRouter(() => void sign())
 void sign()
 

@@ -1,5 +1,5 @@
-/** The views behind the hash routes `#/jssdk`, `#/account` and `#/mini-program`. */
-const VIEWS = ['jssdk', 'account', 'mini-program'] as const
+/** The views behind the hash routes `#/jssdk`, `#/account`, `#/mini-program` and `#/follow`. */
+const VIEWS = ['jssdk', 'account', 'mini-program', 'follow'] as const
 type View = (typeof VIEWS)[number]
 
 /**

@@ -259,6 +259,48 @@ describe.skipIf(SKIP)(
       await page.getByTestId('qrcode-button').click()
       await expect.poll(() => page.getByTestId('qrcode-error').isVisible()).toBe(true)
     })
+
+    it('Follow: shows a parameter code from showqrcode, and a scan brings subscribe, the welcome, then SCAN', async () => {
+      await page.goto(`${origin}/#/follow`)
+      await settledStatus(page)
+      await page.getByTestId('follow-button').click()
+      const image = page.getByTestId('follow-image')
+      await expect
+        .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+        .toBeGreaterThan(0)
+      const src = new URL((await image.getAttribute('src')) ?? '')
+      // The image is WeChat's showqrcode (here the emulator's), with the ticket URL-encoded and no token.
+      expect(`${src.origin}${src.pathname}`).toBe(`${demo.emulator?.url}/cgi-bin/showqrcode`)
+      expect(src.searchParams.has('access_token')).toBe(false)
+      const caption = (await page.getByTestId('follow-caption').textContent()) ?? ''
+      const scene = /scene (visitor-\S+)/.exec(caption)?.[1]
+      expect(scene).toMatch(/^visitor-/)
+
+      await page.getByTestId('scan-button').click()
+      const bubbles = page.locator('[data-testid="follow-conversation"] .demo-bubble')
+      await expect.poll(() => bubbles.count(), { timeout: 20_000 }).toBe(2)
+      expect(await bubbles.nth(0).textContent()).toBe(`Followed (subscribe, EventKey qrscene_${scene})`)
+      expect(await bubbles.nth(0).getAttribute('data-from')).toBe('user')
+      expect(await bubbles.nth(1).textContent()).toBe(
+        `Welcome! You followed by scanning the code for ${scene}.`,
+      )
+      expect(await bubbles.nth(1).getAttribute('data-from')).toBe('account')
+
+      await page.getByTestId('scan-button').click()
+      await expect.poll(() => bubbles.count(), { timeout: 20_000 }).toBe(4)
+      expect(await bubbles.nth(2).textContent()).toBe(`Scanned again (SCAN, EventKey ${scene})`)
+      expect(await bubbles.nth(3).textContent()).toBe(
+        `Welcome back! You scanned the code for ${scene} again.`,
+      )
+      await screenshot(page, 'follow')
+
+      // The pushes really went to the demo's push route, signed and encrypted (safe mode).
+      const pushes = (await demo.emulator?.control.pushes()) ?? []
+      expect(pushes.map((push) => [push.message.Event, push.result?.attempts[0]?.status])).toEqual([
+        ['subscribe', 200],
+        ['SCAN', 200],
+      ])
+    })
   },
 )
 
