@@ -16,6 +16,12 @@ interface CachedEntry {
 /** The in-process copy, with the time after which the shared cache is consulted again (in background). */
 interface MemoryEntry extends CachedEntry {
   checkAt: number
+  /**
+   * Which of this process's own WeChat fetches produced the value (see `Slot.fetches`); 0 when it was
+   * taken from the shared cache. Provenance is counted, not timed: `fetchedAt` comes from whichever
+   * process's clock stored it, and two clocks (or two calls in the same millisecond) cannot order events.
+   */
+  fetch: number
 }
 
 export type Kind = 'access_token' | 'jsapi_ticket'
@@ -24,6 +30,8 @@ interface Slot {
   memory: MemoryEntry | undefined
   flight: Promise<string> | undefined
   revalidating: boolean
+  /** How many times this process fetched the value from WeChat. */
+  fetches: number
 }
 
 interface LoadOptions {
@@ -84,8 +92,8 @@ export class TokenCache {
   readonly #events: Events
   readonly #now: () => number
   readonly #slots: Record<Kind, Slot> = {
-    access_token: { memory: undefined, flight: undefined, revalidating: false },
-    jsapi_ticket: { memory: undefined, flight: undefined, revalidating: false },
+    access_token: { memory: undefined, flight: undefined, revalidating: false, fetches: 0 },
+    jsapi_ticket: { memory: undefined, flight: undefined, revalidating: false, fetches: 0 },
   }
   readonly #keys: Record<Kind, string>
   readonly #lockKeys: Record<Kind, string>
@@ -114,7 +122,7 @@ export class TokenCache {
    * made for all concurrent callers.
    *
    * `adopted` tells whether the token was taken over from memory or the shared cache rather than fetched
-   * since the failure. An adopted token can be dead too (rotated again elsewhere since it was stored), so
+   * by this process since the failure. An adopted token can be dead too (rotated again elsewhere since it was stored), so
    * the caller may invalidate it once more: the store then holds exactly that token, and that second
    * round is a real refresh.
    */
@@ -122,12 +130,13 @@ export class TokenCache {
     failed: string,
     signal: AbortSignal | undefined,
   ): Promise<{ token: string; adopted: boolean }> {
-    const startedAt = this.#now()
     const slot = this.#slots.access_token
+    const fetchesBefore = slot.fetches
+    const adopted = (memory: MemoryEntry) => memory.fetch <= fetchesBefore
     for (let round = 0; round < 3; round++) {
       const memory = slot.memory
       if (memory && memory.value !== failed && this.#now() < memory.expiresAt) {
-        return { token: memory.value, adopted: memory.fetchedAt < startedAt }
+        return { token: memory.value, adopted: adopted(memory) }
       }
       if (memory && memory.value === failed) slot.memory = undefined
       if (!slot.flight) break
@@ -138,8 +147,7 @@ export class TokenCache {
       }
     }
     const token = await this.#join('access_token', { reload: false, rejected: failed }, signal)
-    const fetchedAt = slot.memory?.value === token ? slot.memory.fetchedAt : startedAt
-    return { token, adopted: fetchedAt < startedAt }
+    return { token, adopted: slot.memory?.value === token && adopted(slot.memory) }
   }
 
   /** The value from process memory if it is still valid at `now`: no I/O, no allocation. */
@@ -183,10 +191,12 @@ export class TokenCache {
   async #load(kind: Kind, { reload, rejected }: LoadOptions): Promise<string> {
     const startedAt = this.#now()
     const key = this.#keys[kind]
+    // A reload takes only what another process fetched meanwhile (it waited on the lock); otherwise any
+    // valid value but the one WeChat just rejected will do, however recently it was stored.
     const accept = (entry: unknown): entry is CachedEntry =>
       isEntry(entry) &&
       this.#now() < entry.expiresAt &&
-      (entry.fetchedAt >= startedAt || (!reload && entry.value !== rejected))
+      (reload ? entry.fetchedAt >= startedAt : entry.value !== rejected)
     const previous = this.#slots[kind].memory
     const reason: TokenRefreshEvent['reason'] = reload
       ? 'reload'
@@ -254,7 +264,7 @@ export class TokenCache {
     const ttl = Math.max(1000, lifetime - Math.min(SAFETY_MARGIN_MS, lifetime / 2))
     const entry: CachedEntry = { value: fetched.value, expiresAt: now + ttl, fetchedAt: now }
     await this.#cache.set(this.#keys[kind], entry, ttl)
-    this.#remember(kind, entry)
+    this.#remember(kind, entry, ++this.#slots[kind].fetches)
     this.#events.tokenRefresh({
       kind,
       appId: this.#config.appId,
@@ -265,13 +275,14 @@ export class TokenCache {
     return entry.value
   }
 
-  #remember(kind: Kind, entry: CachedEntry): string {
+  #remember(kind: Kind, entry: CachedEntry, fetch = 0): string {
     const checkAt = Math.min(entry.expiresAt, this.#now() + this.#config.memoryTtlMs)
     this.#slots[kind].memory = {
       value: entry.value,
       expiresAt: entry.expiresAt,
       fetchedAt: entry.fetchedAt,
       checkAt,
+      fetch,
     }
     return entry.value
   }

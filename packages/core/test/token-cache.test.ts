@@ -277,20 +277,29 @@ describe('token and ticket caching', () => {
     expect((await calls(emu, STABLE)) - before).toBe(1)
   })
 
-  test('a ticket fetch meeting a rotated token adopted from the shared cache refreshes once and succeeds', async () => {
-    const emu = await emulator()
-    const cache = new Keyv()
-    const a = client(emu, { cache })
-    const b = client(emu, { cache })
-    await a.getAccessToken()
-    await b.getAccessToken()
-    await emu.control.revokeTokens()
-    await a.getAccessToken({ reload: true })
-    await emu.control.revokeTokens()
-    const before = await calls(emu, STABLE)
-    expect(await b.getJsTicket()).toMatch(/.{20,}/)
-    expect((await calls(emu, STABLE)) - before).toBe(1)
-  })
+  // This test was flaky: whether a token was adopted was decided by comparing timestamps, which fails when
+  // the other instance's fetch lands in the same millisecond or its clock runs ahead. Provenance is now
+  // counted, not timed; the two clock variants pin that deterministically.
+  for (const [clocks, nowA, nowB] of [
+    ['', Date.now, Date.now],
+    [' when the instance that stored it has a clock 5 s ahead', () => Date.now() + 5000, Date.now],
+    [' when every call lands in the same millisecond', () => 1_800_000_000_000, () => 1_800_000_000_000],
+  ] as const) {
+    test(`a ticket fetch meeting a rotated token adopted from the shared cache refreshes once and succeeds${clocks}`, async () => {
+      const emu = await emulator()
+      const cache = new Keyv()
+      const a = client(emu, { cache, now: nowA })
+      const b = client(emu, { cache, now: nowB })
+      await a.getAccessToken()
+      await b.getAccessToken()
+      await emu.control.revokeTokens()
+      await a.getAccessToken({ reload: true })
+      await emu.control.revokeTokens()
+      const before = await calls(emu, STABLE)
+      expect(await b.getJsTicket()).toMatch(/.{20,}/)
+      expect((await calls(emu, STABLE)) - before).toBe(1)
+    })
+  }
 
   test('an instance picks up a newer token from the shared cache once its memory copy is old', async () => {
     const emu = await emulator()
