@@ -69,4 +69,25 @@ describe('verifyRawData', () => {
     expect(verifyRawData(rawData, '75e81ced', key)).toBe(false)
     expect(verifyRawData(rawData, 'zz'.repeat(20), key)).toBe(false)
   })
+
+  test('accepts the signature in upper-case hex too', () => {
+    expect(verifyRawData(rawData, '75E81CEDA165F4FFA64F4068AF58C64B8F54B88C', key)).toBe(true)
+  })
+
+  test('rejects a valid signature with anything before or after it, without throwing', () => {
+    const valid = '75e81ceda165f4ffa64f4068af58c64b8f54b88c'
+    for (const signature of [`${valid}zz`, `${valid}00`, `${valid} `, `00${valid}`, `${valid}\n`]) {
+      expect(verifyRawData(rawData, signature, key), signature).toBe(false)
+    }
+  })
+
+  test('answers false, never true or a throw, for a rawData, signature or key that is not a string', () => {
+    const valid = '75e81ceda165f4ffa64f4068af58c64b8f54b88c'
+    const notStrings: unknown[] = [undefined, null, 42, { toString: () => rawData }, [rawData]]
+    for (const bad of notStrings) {
+      expect(verifyRawData(bad as string, valid, key)).toBe(false)
+      expect(verifyRawData(rawData, bad as string, key)).toBe(false)
+      expect(verifyRawData(rawData, valid, bad as string)).toBe(false)
+    }
+  })
 })

@@ -52,6 +52,10 @@ describe('validatePageUrl (the JS-SDK url check, run before any request)', () =>
     'https:example.com',
     'ftp://example.com/',
     'javascript:alert(1)',
+    // A scheme or prefix before an http URL inside the string: the pattern is anchored at the start.
+    'javascript:alert(1)//https://example.com',
+    'xhttps://example.com/',
+    ' https://example.com/',
     '//example.com/',
     '/relative',
     'https://exa mple.com/',
