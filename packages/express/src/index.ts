@@ -12,6 +12,8 @@ export type {
   WechatSessionOptions,
 } from './options.js'
 export { jssdkRoutes } from './routes/jssdk-routes.js'
+export type { MessageRoutesOptions } from './routes/message-routes.js'
+export { messageRoutes } from './routes/message-routes.js'
 export { miniProgramRoutes } from './routes/mini-program-routes.js'
 export { oauthRoutes } from './routes/oauth-routes.js'
 export { sessionRoutes } from './routes/session-routes.js'

@@ -3,6 +3,7 @@ import { WechatContextState } from './context/context-state.js'
 import { enterContext } from './context/wechat-context.js'
 import { resolveOptions, type WechatMiddlewareOptions } from './options.js'
 import { JSSDK_ROUTES } from './routes/jssdk-routes.js'
+import { MESSAGE_ROUTES } from './routes/message-routes.js'
 import { MINI_PROGRAM_ROUTES } from './routes/mini-program-routes.js'
 import { OAUTH_ROUTES } from './routes/oauth-routes.js'
 import { type RouteGroup, routeTable, runRoute } from './routes/route-group.js'
@@ -14,6 +15,7 @@ import { SESSION_ROUTES } from './routes/session-routes.js'
  */
 const GROUPS: readonly RouteGroup<unknown>[] = [
   JSSDK_ROUTES,
+  MESSAGE_ROUTES,
   MINI_PROGRAM_ROUTES,
   OAUTH_ROUTES,
   SESSION_ROUTES,
@@ -35,13 +37,15 @@ const GROUPS: readonly RouteGroup<unknown>[] = [
  * | `GET /oauth/callback?code&state` | session + 302 to `returnTo` |
  * | `GET /me` | the identity or 401 |
  * | `POST /logout` | `{ ok: true }` |
+ * | `GET\|POST /messages` | WeChat's push (with `messages`: a `WechatMessageServer`) |
  *
  * A session is a signed cookie, or for Mini Programs (no cookie jar) the same signed id sent back as
  * `Authorization: Bearer <sessionToken>`. Errors are `{ error: { code, message } }` with stable codes.
  * Options are validated at once: a bad option throws a `TypeError` naming `@wxkit/express` and the option.
  * The routes read their own JSON bodies, so the app needs no body parser. Mounting the middleware twice is
  * harmless and reads the session store once. To mount the features on paths of your own, use
- * {@link wechatContext} with `jssdkRoutes()`, `miniProgramRoutes()`, `oauthRoutes()` and `sessionRoutes()`.
+ * {@link wechatContext} with `jssdkRoutes()`, `miniProgramRoutes()`, `oauthRoutes()` and `sessionRoutes()`
+ * (and `messageRoutes(server)`, which needs no context).
  *
  * @example
  * ```ts

@@ -1,4 +1,10 @@
-import { Wechat, type WechatConfig, type WechatLock, type WechatLogger } from '@wxkit/core'
+import {
+  Wechat,
+  type WechatConfig,
+  type WechatLock,
+  type WechatLogger,
+  type WechatMessageServer,
+} from '@wxkit/core'
 import type { Request, Response } from 'express'
 import Keyv from 'keyv'
 import type { WechatUser } from './identity.js'
@@ -122,6 +128,11 @@ export interface WechatMiddlewareOptions {
   miniProgram?: WechatMiniProgramOptions | false | undefined
   /** The H5 OAuth login routes; `false` turns them off. @default {} */
   oauth?: WechatOauthOptions | false | undefined
+  /**
+   * WeChat's message push at `{prefix}/messages` (the URL entered in the console): a
+   * `WechatMessageServer` of `@wxkit/core` with its handlers. Off unless given; see `messageRoutes()`.
+   */
+  messages?: WechatMessageServer | false | undefined
   /** Session options; `secret` is required. */
   session: WechatSessionOptions
   /**
@@ -153,6 +164,7 @@ export interface ResolvedOptions {
   oauth:
     | { scope: 'snsapi_base' | 'snsapi_userinfo'; defaultReturnTo: string; redirectUri: string | undefined }
     | false
+  messages: WechatMessageServer | false
   session: {
     secrets: string[]
     /** The session cookie's name on http, and on https when `domain` or `cookieName` is set. */
@@ -192,6 +204,7 @@ const TOP_LEVEL_KEYS = [
   'jssdk',
   'miniProgram',
   'oauth',
+  'messages',
   'session',
   'onLogin',
   'onError',
@@ -231,6 +244,7 @@ export function resolveOptions(options: WechatMiddlewareOptions): ResolvedOption
     jssdk: resolveJsSdk(options.jssdk, publicUrl),
     miniProgram: resolveMiniProgram(options.miniProgram),
     oauth: resolveOauth(options.oauth),
+    messages: resolveMessages(options.messages),
     session,
     onLogin: resolveCallback('onLogin', options.onLogin),
     onError: resolveCallback('onError', options.onError),
@@ -260,7 +274,22 @@ function requireCanonicalOrigin(options: ResolvedOptions): void {
   }
 }
 
-function resolveMilliseconds(option: string, value: unknown, fallback: number): number {
+/** Throws at start-up unless `server` is a `WechatMessageServer` (by shape, so duplicate installs work). */
+export function assertMessageServer(server: unknown, option: string): asserts server is WechatMessageServer {
+  const candidate = server as Partial<WechatMessageServer> | null | undefined
+  if (typeof candidate?.handle !== 'function' || typeof candidate.bodyLimit !== 'number') {
+    throw new TypeError(`@wxkit/express: ${option} must be a WechatMessageServer from @wxkit/core`)
+  }
+}
+
+function resolveMessages(messages: unknown): WechatMessageServer | false {
+  if (messages === undefined || messages === false) return false
+  assertMessageServer(messages, 'option "messages"')
+  return messages
+}
+
+/** A time option in milliseconds, 1 to 600000, or `fallback` when absent. */
+export function resolveMilliseconds(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > 600_000) {
     throw optionError(option, 'must be a whole number of milliseconds between 1 and 600000')
@@ -461,7 +490,8 @@ function resolveSession(
   }
 }
 
-function resolveCallback<T>(option: string, callback: T): T {
+/** A callback option: a function or absent. */
+export function resolveCallback<T>(option: string, callback: T): T {
   if (callback !== undefined && typeof callback !== 'function')
     throw optionError(option, 'must be a function')
   return callback

@@ -1,36 +1,14 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import KeyvRedis from '@keyv/redis'
-import type { RunningEmulator } from '@wxkit/emulator'
 import Keyv from 'keyv'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CookieJar, json } from './support/app-harness.js'
-import { DEFAULT_APP, startTestEmulator } from './support/emulator.js'
+import { DEFAULT_APP } from './support/emulator.js'
+import { importListening, readmeCode, readmeSandbox } from './support/readme-code.js'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-const README = new URL('../README.md', import.meta.url)
-const GENERATED = new URL('./.generated/', import.meta.url)
-
-/** The first ```ts block under "## A complete app" in the README, verbatim. */
-function readmeApp(): string {
-  const readme = readFileSync(README, 'utf8')
-  const section = readme.slice(readme.indexOf('## A complete app'))
-  const match = /```ts\n([\s\S]*?)\n```/.exec(section)
-  if (!match?.[1]) throw new Error('README.md has no ```ts block under "## A complete app"')
-  return match[1]
-}
-
-let emulator: RunningEmulator
-beforeAll(async () => {
-  emulator = await startTestEmulator()
-  mkdirSync(GENERATED, { recursive: true })
-})
-afterAll(async () => {
-  rmSync(GENERATED, { recursive: true, force: true })
-  await emulator.close()
-})
+const sandbox = readmeSandbox('.generated')
 
 // The README's app, run as written against the emulator. Only two things are added: an import swap for the
 // Express 4 run, and `export { cache }` so the test can close the Redis connection the app opened.
@@ -49,30 +27,21 @@ describe.each([
     Object.assign(process.env, {
       WECHAT_APP_ID: DEFAULT_APP.appId,
       WECHAT_APP_SECRET: DEFAULT_APP.appSecret,
-      WECHAT_API_BASE_URL: emulator.apiBaseUrl,
-      WECHAT_OAUTH_BASE_URL: emulator.oauthBaseUrl,
+      WECHAT_API_BASE_URL: sandbox.emulator().apiBaseUrl,
+      WECHAT_OAUTH_BASE_URL: sandbox.emulator().oauthBaseUrl,
       REDIS_URL,
       CACHE_NAMESPACE: namespace,
       SESSION_SECRETS: `${randomBytes(24).toString('hex')},${randomBytes(24).toString('hex')}`,
       ORDER_TEMPLATE_ID: 'TPL_ORDER_SHIPPED',
       PORT: '0',
     })
-    let source = readmeApp()
+    let source = readmeCode('## A complete app')
     if (module !== 'express') source = source.replace(/from 'express'\n/, `from '${module}'\n`)
     expect(source).toContain(`from '${module}'\n`)
-    const file = new URL(`readme-app-${name.replace(/\W/g, '')}.ts`, GENERATED)
-    writeFileSync(file, `${source}\nexport { cache }\n`)
-
-    const listening: Promise<Server> = new Promise((resolve) => {
-      const spy = vi.spyOn(Server.prototype, 'listen').mockImplementation(function (this: Server, ...args) {
-        spy.mockRestore()
-        this.once('listening', () => resolve(this))
-        return Server.prototype.listen.apply(this, args)
-      })
-    })
-    cache = ((await import(/* @vite-ignore */ file.href)) as { cache: Keyv }).cache
-    server = await listening
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const file = new URL(`readme-app-${name.replace(/\W/g, '')}.ts`, sandbox.folder)
+    const started = await importListening<{ cache: Keyv }>(`${source}\nexport { cache }\n`, file)
+    ;({ server, url } = started)
+    cache = started.exports.cache
   })
   afterAll(async () => {
     server?.closeAllConnections()
@@ -90,7 +59,9 @@ describe.each([
   }
 
   it('signs a Mini Program in, reads the phone number and sends a message with the bearer token', async () => {
-    const code = await emulator.control.mintCode({ kind: 'login', openid: `o_readme_${name.at(-1)}` })
+    const code = await sandbox
+      .emulator()
+      .control.mintCode({ kind: 'login', openid: `o_readme_${name.at(-1)}` })
     const login = await call('/wechat/mini/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -106,7 +77,7 @@ describe.each([
     })
     expect((await call('/api/profile')).status).toBe(401)
 
-    const phoneCode = await emulator.control.mintCode({ kind: 'phone', phoneNumber: '13700000000' })
+    const phoneCode = await sandbox.emulator().control.mintCode({ kind: 'phone', phoneNumber: '13700000000' })
     const phone = await call('/wechat/mini/phone', {
       method: 'POST',
       headers: { ...auth, 'Content-Type': 'application/json' },
@@ -114,11 +85,13 @@ describe.each([
     })
     expect((await json(phone)).phoneNumber).toBe('13700000000')
 
-    await emulator.control.registerTemplate({ templateId: 'TPL_ORDER_SHIPPED', keys: ['thing1'] })
-    await emulator.control.subscribe({ openid, templateId: 'TPL_ORDER_SHIPPED' })
+    await sandbox.emulator().control.registerTemplate({ templateId: 'TPL_ORDER_SHIPPED', keys: ['thing1'] })
+    await sandbox.emulator().control.subscribe({ openid, templateId: 'TPL_ORDER_SHIPPED' })
     const notify = await call('/api/notify', { method: 'POST', headers: auth })
     expect(notify.status).toBe(200)
-    expect((await emulator.control.messages()).some((message) => message.touser === openid)).toBe(true)
+    expect((await sandbox.emulator().control.messages()).some((message) => message.touser === openid)).toBe(
+      true,
+    )
 
     // The app's own error handler answers without a stack trace: no subscription left for a second send.
     const errorSpy = vi.spyOn(console, 'error').mockImplementation(() => {})
@@ -167,7 +140,7 @@ describe.each([
   })
 
   it('keeps sessions in Redis, where a second instance on the same store finds them', async () => {
-    const code = await emulator.control.mintCode({ kind: 'login', openid: 'o_readme_shared' })
+    const code = await sandbox.emulator().control.mintCode({ kind: 'login', openid: 'o_readme_shared' })
     const login = await call('/wechat/mini/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

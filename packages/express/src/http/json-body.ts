@@ -1,5 +1,6 @@
 import type { Request } from 'express'
 import { WechatRouteError } from '../errors.js'
+import { payloadTooLarge, readRawBody, refuseAnnouncedOversize } from './read-body.js'
 
 /**
  * Reads the request body as a JSON object of at most `limit` bytes, so the app needs no body parser.
@@ -24,16 +25,12 @@ export async function readJsonBody(
   }
   // The limit holds whoever read the body: the announced size first, then (for a body an app-level parser
   // such as express.json() already consumed under its own, larger limit) the parsed size.
-  const announced = Number(req.get('Content-Length'))
-  if (Number.isFinite(announced) && announced > limit) {
-    if (!req.readableEnded) req.resume()
-    throw tooLarge(limit)
-  }
+  refuseAnnouncedOversize(req, limit)
   if (alreadyParsed(req)) {
-    if (Buffer.byteLength(JSON.stringify(req.body) ?? '') > limit) throw tooLarge(limit)
+    if (Buffer.byteLength(JSON.stringify(req.body) ?? '') > limit) throw payloadTooLarge(limit)
     return asObject(req.body)
   }
-  const text = await readText(req, limit, timeoutMs)
+  const text = decodeUtf8(await readRawBody(req, limit, timeoutMs))
   if (text.length === 0) throw new WechatRouteError('invalid_request', 'The body must be a JSON object')
   let parsed: unknown
   try {
@@ -64,57 +61,10 @@ function asObject(value: unknown): Record<string, unknown> {
   return value as Record<string, unknown>
 }
 
-function tooLarge(limit: number): WechatRouteError {
-  return new WechatRouteError('payload_too_large', `The body must be at most ${limit} bytes`)
-}
-
-function readText(req: Request, limit: number, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let settled = false
-    // A client that trickles its body (or never finishes it) gets 408 instead of holding the route open.
-    const timer = setTimeout(
-      () => finish(new WechatRouteError('request_timeout', 'The request body did not arrive in time')),
-      timeoutMs,
-    )
-    const finish = (error: WechatRouteError | undefined, text?: string) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      req.off('data', onData)
-      req.off('end', onEnd)
-      req.off('error', onError)
-      req.off('aborted', onAborted)
-      if (error) {
-        req.resume()
-        reject(error)
-      } else {
-        resolve(text ?? '')
-      }
-    }
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        finish(tooLarge(limit))
-        return
-      }
-      chunks.push(chunk)
-    }
-    const onEnd = () => {
-      const buffer = Buffer.concat(chunks)
-      const decoder = new TextDecoder('utf-8', { fatal: true })
-      try {
-        finish(undefined, decoder.decode(buffer))
-      } catch {
-        finish(new WechatRouteError('invalid_request', 'The body is not valid UTF-8'))
-      }
-    }
-    const onError = () => finish(new WechatRouteError('invalid_request', 'The body could not be read'))
-    const onAborted = onError
-    req.on('data', onData)
-    req.on('end', onEnd)
-    req.on('error', onError)
-    req.on('aborted', onAborted)
-  })
+function decodeUtf8(buffer: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buffer)
+  } catch {
+    throw new WechatRouteError('invalid_request', 'The body is not valid UTF-8')
+  }
 }
