@@ -1,6 +1,19 @@
 /** How the demo reaches WeChat: the embedded emulator, or real WeChat (or anything that answers like it). */
 export type DemoMode = 'emulator' | 'wechat'
 
+/** The console's message encryption mode (Settings and development → Basic configuration → Server). */
+export type DemoPushMode = 'plain' | 'compatible' | 'safe'
+
+/** The push settings entered in the console: where WeChat's messages and events go. */
+export interface DemoPushConfig {
+  /** `WECHAT_PUSH_TOKEN`: the console's Token. */
+  token: string
+  /** `WECHAT_PUSH_AES_KEY`: the console's EncodingAESKey (required in compatible and safe mode). */
+  encodingAESKey?: string
+  /** `WECHAT_PUSH_MODE`. @default 'safe' with a key, else 'plain' */
+  mode: DemoPushMode
+}
+
 /** Everything the demo server reads from its environment, validated. */
 export interface DemoConfig {
   /** `emulator` when no credentials are set, `wechat` when `WECHAT_APP_ID` and `WECHAT_APP_SECRET` are. */
@@ -16,6 +29,8 @@ export interface DemoConfig {
     /** `WECHAT_OAUTH_BASE_URL`, instead of https://open.weixin.qq.com. */
     oauthBaseURL?: string
   }
+  /** Real mode only: the push route's console settings (`WECHAT_PUSH_*`); without them it is off. */
+  push?: DemoPushConfig
   /** `WECHAT_JSSDK_ORIGINS`: page origins allowed besides the demo's own. */
   extraOrigins: string[]
   /** `SESSION_SECRET`, or undefined (the server then makes a random one per process). */
@@ -52,7 +67,13 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
   }
 
   if (appId === undefined && appSecret === undefined) {
-    for (const name of ['WECHAT_API_BASE_URL', 'WECHAT_OAUTH_BASE_URL'] as const) {
+    for (const name of [
+      'WECHAT_API_BASE_URL',
+      'WECHAT_OAUTH_BASE_URL',
+      'WECHAT_PUSH_TOKEN',
+      'WECHAT_PUSH_AES_KEY',
+      'WECHAT_PUSH_MODE',
+    ] as const) {
       if (nonEmpty(env[name]) !== undefined) {
         throw new DemoConfigError(`${name} needs WECHAT_APP_ID and WECHAT_APP_SECRET as well`)
       }
@@ -71,7 +92,38 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
   if (baseURL !== undefined) config.wechat.baseURL = baseURL
   const oauthBaseURL = readBaseUrl('WECHAT_OAUTH_BASE_URL', env.WECHAT_OAUTH_BASE_URL)
   if (oauthBaseURL !== undefined) config.wechat.oauthBaseURL = oauthBaseURL
+  const push = readPush(env)
+  if (push !== undefined) config.push = push
   return config
+}
+
+const PUSH_MODES: readonly DemoPushMode[] = ['plain', 'compatible', 'safe']
+
+/** `WECHAT_PUSH_TOKEN`, `WECHAT_PUSH_AES_KEY` and `WECHAT_PUSH_MODE`, as WeChat's console accepts them. */
+function readPush(env: Record<string, string | undefined>): DemoPushConfig | undefined {
+  const token = nonEmpty(env.WECHAT_PUSH_TOKEN)
+  const encodingAESKey = nonEmpty(env.WECHAT_PUSH_AES_KEY)
+  const mode = nonEmpty(env.WECHAT_PUSH_MODE)
+  if (token === undefined) {
+    if (encodingAESKey !== undefined || mode !== undefined) {
+      throw new DemoConfigError('WECHAT_PUSH_AES_KEY and WECHAT_PUSH_MODE need WECHAT_PUSH_TOKEN as well')
+    }
+    return undefined
+  }
+  if (!/^[A-Za-z0-9]{3,32}$/.test(token)) {
+    throw new DemoConfigError('WECHAT_PUSH_TOKEN must be 3 to 32 letters or digits, as in the console')
+  }
+  if (encodingAESKey !== undefined && !/^[A-Za-z0-9]{43}$/.test(encodingAESKey)) {
+    throw new DemoConfigError('WECHAT_PUSH_AES_KEY must be 43 letters or digits, as in the console')
+  }
+  if (mode !== undefined && !(PUSH_MODES as readonly string[]).includes(mode)) {
+    throw new DemoConfigError('WECHAT_PUSH_MODE must be plain, compatible or safe')
+  }
+  const resolved = (mode as DemoPushMode | undefined) ?? (encodingAESKey === undefined ? 'plain' : 'safe')
+  if (resolved !== 'plain' && encodingAESKey === undefined) {
+    throw new DemoConfigError(`WECHAT_PUSH_MODE=${resolved} needs WECHAT_PUSH_AES_KEY`)
+  }
+  return { token, ...(encodingAESKey === undefined ? {} : { encodingAESKey }), mode: resolved }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import { join } from 'node:path'
-import type { WechatConfig } from '@wxkit/core'
+import type { WechatConfig, WechatMessageServer } from '@wxkit/core'
 import { wechat } from '@wxkit/express'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import { JS_API_LIST } from '../shared/js-api-list.js'
 import type { DemoMode } from './config.js'
+import { type ConversationRoutesOptions, conversationRoutes } from './conversation-routes.js'
 import { type FollowRoutesOptions, followRoutes } from './follow-routes.js'
 import { renderPageHtml } from './page-html.js'
 import { qrCodeRoute } from './qr-code-route.js'
@@ -30,8 +31,12 @@ export interface DemoAppOptions {
   clientDir?: string
   /** The HTTP server the app will run on; Vite attaches its hot-reload WebSocket to it. */
   httpServer?: Server
-  /** The Follow card (parameter QR codes and the push route); without it the card's routes are absent. */
+  /** The Follow card (parameter QR codes); without it the card's routes are absent. */
   follow?: FollowRoutesOptions
+  /** WeChat's push, mounted by `wechat({ messages })` at `/wechat/messages`; without it the route is off. */
+  messages?: WechatMessageServer
+  /** Emulator mode: the Messages section's `POST /demo/messages/send`, which has the emulator push. */
+  conversation?: ConversationRoutesOptions
 }
 
 /** The demo's Express app and what must be closed with it. */
@@ -44,7 +49,8 @@ export interface DemoApp {
 const SERVER_PATHS = /^\/(wechat|demo|@vite|@fs|@id|node_modules|src)(\/|$)/
 
 /**
- * Builds the demo server: `@wxkit/express` under `/wechat`, the Mini Program code route under `/demo`,
+ * Builds the demo server: `@wxkit/express` under `/wechat` (with the push route at `/wechat/messages`),
+ * the Mini Program code, Follow and Messages routes under `/demo`,
  * and the page — from Vite in middleware mode, or from `dist/client` after `vite build` — with every other
  * HTML navigation answered by the page, so `history.pushState` URLs survive a reload.
  */
@@ -63,10 +69,12 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
       },
       oauth: { scope: 'snsapi_userinfo', defaultReturnTo: '/' },
       session: { secret: options.sessionSecret },
+      ...(options.messages === undefined ? {} : { messages: options.messages }),
     }),
   )
   app.get('/demo/qrcode', qrCodeRoute)
   if (options.follow !== undefined) app.use(followRoutes(options.follow))
+  if (options.conversation !== undefined) app.use(conversationRoutes(options.conversation))
 
   const context = {
     mode: options.mode,

@@ -4,19 +4,26 @@ import { createServer } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { WechatConfig } from '@wxkit/core'
+import type { WechatConfig, WechatMessageServer } from '@wxkit/core'
 import { DEFAULT_APP, type EmulatorControl, startEmulator } from '@wxkit/emulator'
 import type { DemoConfig, DemoMode } from './config.js'
 import { createDemoApp, type DemoApp, type DemoAssets } from './create-demo-app.js'
+import { createDemoMessages, type DemoPushSettings } from './demo-messages.js'
+import { EMULATOR_TRANSPORT } from './push-summary.js'
 
 /** The push settings the embedded emulator's console "has": a token and key only this demo uses. */
-const EMULATOR_PUSH = {
+const EMULATOR_PUSH: DemoPushSettings = {
   token: 'wxkitDemoPush1',
   encodingAESKey: randomBytes(32)
     .toString('base64')
     .replace(/[^A-Za-z0-9]/g, 'A')
     .slice(0, 43),
+  appId: DEFAULT_APP.appId,
+  mode: EMULATOR_TRANSPORT.mode,
 }
+
+/** Where WeChat (or the emulator) pushes: `wechat({ messages })` mounts the push route here. */
+export const PUSH_PATH = '/wechat/messages'
 
 /** Options for {@link startDemo}. */
 export interface StartDemoOptions {
@@ -50,7 +57,9 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
   const emulator =
     config.mode === 'emulator' ? await startEmulator({ host: '127.0.0.1', port: 0 }) : undefined
   let wechatConfig: WechatConfig
+  let messages: WechatMessageServer | undefined
   if (emulator !== undefined) {
+    messages = createDemoMessages(EMULATOR_PUSH)
     wechatConfig = {
       ...DEFAULT_APP,
       baseURL: emulator.apiBaseUrl,
@@ -66,6 +75,12 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     notes.push(
       `mode: WeChat, app ${config.wechat.appId}, API ${config.wechat.baseURL ?? 'https://api.weixin.qq.com'}`,
     )
+    if (config.push !== undefined) {
+      messages = createDemoMessages({ ...config.push, appId: config.wechat.appId })
+      notes.push(`push route: ${PUSH_PATH} (${config.push.mode} mode); enter its public URL in the console`)
+    } else {
+      notes.push(`WECHAT_PUSH_TOKEN is not set: the push route ${PUSH_PATH} is off`)
+    }
   } else {
     throw new Error('apps/h5-demo: real mode needs WeChat credentials')
   }
@@ -109,10 +124,18 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
             allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...config.extraOrigins],
           }),
       sessionSecret,
-      // The emulator pushes the Follow card's events here; real mode needs the console's push settings.
+      ...(messages === undefined ? {} : { messages }),
+      // The emulator plays the visitor: scanning the Follow card's code, typing in the Messages section.
       ...(emulator === undefined
         ? {}
-        : { follow: { push: { ...EMULATOR_PUSH, appId: DEFAULT_APP.appId }, emulator: emulator.control } }),
+        : {
+            follow: { emulator: emulator.control },
+            conversation: {
+              emulator: emulator.control,
+              pushUrl: `http://127.0.0.1:${port}${PUSH_PATH}`,
+              push: EMULATOR_PUSH,
+            },
+          }),
       assets: options.assets,
       appRoot: findAppRoot(),
       ...(options.clientDir === undefined ? {} : { clientDir: options.clientDir }),
@@ -125,10 +148,13 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     throw error
   }
   httpServer.on('request', demo.app)
+  // The events the emulator makes itself (subscribe after a scan or a follow, SCAN) go to the same route.
   await emulator?.control.configurePush({
-    url: `http://127.0.0.1:${port}/demo/push`,
-    ...EMULATOR_PUSH,
-    mode: 'safe',
+    url: `http://127.0.0.1:${port}${PUSH_PATH}`,
+    token: EMULATOR_PUSH.token,
+    ...(EMULATOR_PUSH.encodingAESKey === undefined ? {} : { encodingAESKey: EMULATOR_PUSH.encodingAESKey }),
+    mode: EMULATOR_TRANSPORT.mode,
+    format: EMULATOR_TRANSPORT.format,
   })
 
   return {

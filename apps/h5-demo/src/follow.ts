@@ -1,3 +1,5 @@
+import type { DemoPushSummary } from '../shared/push-summary.js'
+import { currentOpenid, rememberOpenid, showDelivery, showVisitor } from './conversation.js'
 import { byTestId } from './dom.js'
 
 interface FollowCode {
@@ -13,14 +15,16 @@ interface ScanAnswer {
   event: 'subscribe' | 'SCAN' | null
   reason?: string
   eventKey?: string
-  reply?: string
+  push?: DemoPushSummary
 }
 
 let code: FollowCode | undefined
-/** The visitor as WeChat knows them after the first scan, so a second scan is a follower's SCAN. */
-let openid: string | undefined
 
-/** Wires the Follow card: a parameter QR code for this visitor and, in emulator mode, a simulated scan. */
+/**
+ * Wires the Follow card: a parameter QR code for this visitor and, in emulator mode, a simulated scan. The
+ * visitor is the one of the Messages section (a follower scanning again pushes SCAN), and the pushed event
+ * and its welcome appear in that conversation.
+ */
 export function setUpFollow(): void {
   byTestId('follow-button').addEventListener('click', () => void makeCode())
   byTestId('scan-button').addEventListener('click', () => void scan())
@@ -40,13 +44,12 @@ async function makeCode(): Promise<void> {
       return
     }
     code = body
-    openid = undefined
     byTestId<HTMLImageElement>('follow-image').src = body.imageUrl
     byTestId('follow-caption').textContent =
       `scene ${body.scene} · valid ${Math.round(body.expireSeconds / 60)} minutes`
     byTestId('follow-code').hidden = false
     byTestId('scan-button').hidden = !body.canScan
-    byTestId('follow-conversation').replaceChildren()
+    byTestId('follow-result').hidden = true
   } catch {
     showError('The server could not be reached.')
   } finally {
@@ -59,6 +62,7 @@ async function scan(): Promise<void> {
   const button = byTestId<HTMLButtonElement>('scan-button')
   button.disabled = true
   try {
+    const openid = currentOpenid()
     const response = await fetch('/demo/follow/scan', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -69,29 +73,25 @@ async function scan(): Promise<void> {
       showError(answer.error?.message ?? `The server answered HTTP ${response.status}.`)
       return
     }
-    openid = answer.openid
+    byTestId('follow-result').hidden = false
+    byTestId('follow-result-link').hidden = answer.event === null
     if (answer.event === null) {
-      bubble('system', `Nothing was pushed: ${answer.reason ?? 'the code cannot be used'}`)
+      byTestId('follow-result-text').textContent =
+        `Nothing was pushed: ${answer.reason ?? 'the code cannot be used'}.`
       return
     }
-    bubble(
-      'user',
+    rememberOpenid(answer.openid)
+    showVisitor(
       `${answer.event === 'subscribe' ? 'Followed' : 'Scanned again'} (${answer.event}, EventKey ${answer.eventKey ?? ''})`,
     )
-    bubble('account', answer.reply ?? '(no reply)')
+    if (answer.push !== undefined) showDelivery(answer.push)
+    byTestId('follow-result-text').textContent =
+      `WeChat pushed ${answer.event} to the demo's push route; its answer is in the conversation.`
   } catch {
     showError('The server could not be reached.')
   } finally {
     button.disabled = false
   }
-}
-
-function bubble(from: 'user' | 'account' | 'system', text: string): void {
-  const item = document.createElement('p')
-  item.className = `demo-bubble demo-bubble_${from}`
-  item.dataset.from = from
-  item.textContent = text
-  byTestId('follow-conversation').append(item)
 }
 
 function showError(message: string | undefined): void {

@@ -4,6 +4,7 @@ import './style.css'
 import { renderApiButtons, setApiButtonsEnabled } from './api-buttons.js'
 import { byTestId } from './dom.js'
 import { setUpFollow } from './follow.js'
+import { setUpMessages } from './messages.js'
 import { setUpQrCode } from './qr-code.js'
 import { setUpRouter } from './router.js'
 import { setUpSignIn } from './sign-in.js'
@@ -25,6 +26,7 @@ renderApiButtons()
 setUpSignIn()
 setUpQrCode()
 setUpFollow()
+setUpMessages(emulated)
 setUpRouter(() => void sign())
 void sign()
 

@@ -1,5 +1,5 @@
-/** The views behind the hash routes `#/jssdk`, `#/account`, `#/mini-program` and `#/follow`. */
-const VIEWS = ['jssdk', 'account', 'mini-program', 'follow'] as const
+/** The views behind the hash routes `#/jssdk`, `#/account`, `#/mini-program`, `#/follow` and `#/messages`. */
+const VIEWS = ['jssdk', 'account', 'mini-program', 'follow', 'messages'] as const
 type View = (typeof VIEWS)[number]
 
 /**

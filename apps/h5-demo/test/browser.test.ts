@@ -276,30 +276,90 @@ describe.skipIf(SKIP)(
       const scene = /scene (visitor-\S+)/.exec(caption)?.[1]
       expect(scene).toMatch(/^visitor-/)
 
+      // The scan's subscribe and its welcome land in the Messages conversation, with how they travelled.
       await page.getByTestId('scan-button').click()
-      const bubbles = page.locator('[data-testid="follow-conversation"] .demo-bubble')
-      await expect.poll(() => bubbles.count(), { timeout: 20_000 }).toBe(2)
-      expect(await bubbles.nth(0).textContent()).toBe(`Followed (subscribe, EventKey qrscene_${scene})`)
-      expect(await bubbles.nth(0).getAttribute('data-from')).toBe('user')
-      expect(await bubbles.nth(1).textContent()).toBe(
-        `Welcome! You followed by scanning the code for ${scene}.`,
+      await expect.poll(() => page.getByTestId('follow-result').isVisible(), { timeout: 20_000 }).toBe(true)
+      await page.getByTestId('follow-result-link').click()
+      const bubbles = page.locator('[data-testid="conversation"] .demo-bubble')
+      const texts = () => bubbles.locator('.demo-bubble__text').allTextContents()
+      await expect
+        .poll(texts, { timeout: 20_000 })
+        .toEqual([
+          expect.stringMatching(/^You follow the account as o[\w-]{27}$/),
+          `Followed (subscribe, EventKey qrscene_${scene})`,
+          `Welcome! You followed by scanning the code for ${scene}.`,
+        ])
+      expect(await bubbles.nth(1).getAttribute('data-from')).toBe('user')
+      expect(await bubbles.nth(2).getAttribute('data-from')).toBe('account')
+      expect(await bubbles.nth(2).locator('.demo-bubble__meta').textContent()).toMatch(
+        /^safe mode · XML · 1 attempt \(HTTP 200, \d+ ms\)$/,
       )
-      expect(await bubbles.nth(1).getAttribute('data-from')).toBe('account')
 
+      // The same visitor scans again: a follower's SCAN, answered in the same conversation.
+      await page.locator('[data-route="follow"]').click()
       await page.getByTestId('scan-button').click()
-      await expect.poll(() => bubbles.count(), { timeout: 20_000 }).toBe(4)
-      expect(await bubbles.nth(2).textContent()).toBe(`Scanned again (SCAN, EventKey ${scene})`)
-      expect(await bubbles.nth(3).textContent()).toBe(
+      await page.locator('[data-route="messages"]').click()
+      await expect.poll(() => bubbles.count(), { timeout: 20_000 }).toBe(5)
+      expect((await texts()).slice(3)).toEqual([
+        `Scanned again (SCAN, EventKey ${scene})`,
         `Welcome back! You scanned the code for ${scene} again.`,
-      )
+      ])
       await screenshot(page, 'follow')
 
       // The pushes really went to the demo's push route, signed and encrypted (safe mode).
-      const pushes = (await demo.emulator?.control.pushes()) ?? []
+      const pushes = ((await demo.emulator?.control.pushes()) ?? []).filter((push) =>
+        String(push.message.EventKey).endsWith(scene ?? '-'),
+      )
       expect(pushes.map((push) => [push.message.Event, push.result?.attempts[0]?.status])).toEqual([
         ['subscribe', 200],
         ['SCAN', 200],
       ])
+    })
+
+    it('Messages: a follower types, the emulator pushes (safe mode, XML) and the replies show as bubbles', async () => {
+      await page.goto(`${origin}/#/messages`)
+      await settledStatus(page)
+      expect(await page.getByTestId('messages-intro').textContent()).toContain('safe mode')
+      const bubbles = page.locator('[data-testid="conversation"] .demo-bubble')
+      const texts = () => bubbles.locator('.demo-bubble__text').allTextContents()
+      const send = async (text: string, count: number) => {
+        await page.getByTestId('message-input').fill(text)
+        await page.getByTestId('message-send').click()
+        await expect.poll(() => bubbles.count(), { timeout: 20_000 }).toBe(count)
+      }
+
+      // Not following yet: the visitor follows first, so the subscribe welcome opens the conversation.
+      await send('你好 <b>wxkit</b> & co', 5)
+      expect(await texts()).toEqual([
+        expect.stringMatching(/^You follow the account as o[\w-]{27}$/),
+        'Followed the account (subscribe)',
+        expect.stringMatching(/^Welcome! Thanks for following\./),
+        '你好 <b>wxkit</b> & co',
+        'You said: 你好 <b>wxkit</b> & co',
+      ])
+      expect(await bubbles.nth(4).getAttribute('data-from')).toBe('account')
+      expect(await bubbles.nth(4).locator('.demo-bubble__meta').textContent()).toMatch(
+        /^safe mode · XML · 1 attempt \(HTTP 200, \d+ ms\)$/,
+      )
+      // Text stays text: the markup the visitor typed was not rendered.
+      expect(await page.locator('[data-testid="conversation"] b').count()).toBe(0)
+
+      await send('time', 7)
+      expect((await texts())[6]).toMatch(/^Server time: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/)
+      await send('NEWS', 9)
+      const article = bubbles.nth(8).locator('a.demo-article__title')
+      expect(await article.textContent()).toBe('wxkit: WeChat for TypeScript servers')
+      expect(await article.getAttribute('href')).toBe('https://github.com/wxkit/wxkit')
+      await send(' help ', 11)
+      expect((await texts())[10]).toMatch(/^Commands: "time"/)
+      // One visitor throughout: a single follow.
+      expect((await texts()).filter((text) => text.startsWith('You follow'))).toHaveLength(1)
+      await screenshot(page, 'messages')
+
+      // Every reply came from the demo's push route at the first try, as WeChat would have delivered it.
+      const notes = await page.locator('[data-from="account"] .demo-bubble__meta').allTextContents()
+      expect(notes).toHaveLength(5)
+      for (const note of notes) expect(note).toMatch(/^safe mode · XML · 1 attempt \(HTTP 200, \d+ ms\)$/)
     })
   },
 )
@@ -338,6 +398,12 @@ describe.skipIf(SKIP)(
       expect(await page.getByTestId('mode-banner').isVisible()).toBe(false)
       expect(await page.getByTestId('signed-url').textContent()).toBe('')
       await screenshot(page, 'not-wechat')
+      // Messages in real mode: no message box (WeChat itself pushes), a note on how to reach the route.
+      await page.locator('[data-route="messages"]').click()
+      expect(await page.getByTestId('messages-intro').textContent()).toContain(
+        'Follow the Official Account in WeChat',
+      )
+      expect(await page.getByTestId('message-input').isVisible()).toBe(false)
       await context.close()
     })
   },

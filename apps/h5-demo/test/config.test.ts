@@ -3,6 +3,8 @@ import { DemoConfigError, readDemoConfig } from '../server/config.js'
 
 const APP_ID = 'wx0123456789abcdef'
 const APP_SECRET = 'not-a-real-secret-0123456789abcd'
+const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'
+const REAL = { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: APP_SECRET }
 
 function configError(env: Record<string, string>): DemoConfigError {
   try {
@@ -59,6 +61,36 @@ describe('readDemoConfig', () => {
     expect(
       readDemoConfig({ SESSION_SECRET: 'a-session-secret-of-some-length-0123456789' }).sessionSecret,
     ).toBe('a-session-secret-of-some-length-0123456789')
+  })
+
+  it('reads the push route’s console settings, safe mode by default with a key', () => {
+    const real = { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: APP_SECRET, WECHAT_PUSH_TOKEN: 'pushToken1' }
+    expect(readDemoConfig(real).push).toEqual({ token: 'pushToken1', mode: 'plain' })
+    expect(readDemoConfig({ ...real, WECHAT_PUSH_AES_KEY: AES_KEY }).push).toEqual({
+      token: 'pushToken1',
+      encodingAESKey: AES_KEY,
+      mode: 'safe',
+    })
+    expect(
+      readDemoConfig({ ...real, WECHAT_PUSH_AES_KEY: AES_KEY, WECHAT_PUSH_MODE: 'compatible' }).push?.mode,
+    ).toBe('compatible')
+    expect(readDemoConfig({ WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: APP_SECRET }).push).toBeUndefined()
+  })
+
+  it.each([
+    [{ WECHAT_PUSH_TOKEN: 'pushToken1' }, 'WECHAT_PUSH_TOKEN needs WECHAT_APP_ID'],
+    [{ ...REAL, WECHAT_PUSH_AES_KEY: AES_KEY }, 'need WECHAT_PUSH_TOKEN'],
+    [{ ...REAL, WECHAT_PUSH_TOKEN: 'x' }, 'WECHAT_PUSH_TOKEN must be 3 to 32'],
+    [
+      { ...REAL, WECHAT_PUSH_TOKEN: 'pushToken1', WECHAT_PUSH_AES_KEY: 'short' },
+      'WECHAT_PUSH_AES_KEY must be 43',
+    ],
+    [{ ...REAL, WECHAT_PUSH_TOKEN: 'pushToken1', WECHAT_PUSH_MODE: 'secret' }, 'WECHAT_PUSH_MODE must be'],
+    [{ ...REAL, WECHAT_PUSH_TOKEN: 'pushToken1', WECHAT_PUSH_MODE: 'safe' }, 'needs WECHAT_PUSH_AES_KEY'],
+  ])('refuses push settings %j with a message naming the variable', (env, message) => {
+    const error = configError(env)
+    expect(error.message).toContain(message)
+    expect(error.message).not.toContain('pushToken1')
   })
 
   it.each([

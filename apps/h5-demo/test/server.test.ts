@@ -10,9 +10,12 @@ import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readDemoConfig } from '../server/config.js'
 import { type RunningDemo, startDemo } from '../server/start-demo.js'
+import type { DemoSendAnswer } from '../shared/push-summary.js'
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url))
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47]
+/** The push settings "entered in the console" of the real-mode tests. */
+const REAL_PUSH = { token: 'realPushToken7', encodingAESKey: 'abcdefghijklmnopqrstuvwxyz0123456789REAL123' }
 
 function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex')
@@ -28,6 +31,53 @@ describe('the demo server in emulator mode (Vite middleware)', () => {
   })
   afterAll(async () => {
     await demo?.close()
+  })
+
+  it('Messages: has the emulator push a text to its own push route and answers the reply and the tries', async () => {
+    const send = (body: unknown) =>
+      fetch(`${origin}/demo/messages/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const first = (await (await send({ text: 'hello' })).json()) as DemoSendAnswer
+    expect(first.followed?.reply).toEqual({ kind: 'text', text: expect.stringMatching(/^Welcome!/) })
+    expect(first.message).toEqual({
+      reply: { kind: 'text', text: 'You said: hello' },
+      mode: 'safe',
+      format: 'xml',
+      attempts: [{ status: 200, ms: expect.any(Number) }],
+    })
+    // The same visitor again: no second follow.
+    const again = (await (await send({ text: 'news', openid: first.openid })).json()) as DemoSendAnswer
+    expect(again.followed).toBeUndefined()
+    expect(again.message.reply).toMatchObject({
+      kind: 'news',
+      articles: [{ url: 'https://github.com/wxkit/wxkit' }],
+    })
+
+    for (const bad of [
+      {},
+      { text: '' },
+      { text: 'x'.repeat(601) },
+      { text: 'hi', openid: 'not-an-openid' },
+    ]) {
+      expect((await send(bad)).status).toBe(400)
+    }
+  })
+
+  it('Messages: the push route refuses a push that is not signed and encrypted with the console’s keys', async () => {
+    const plain = await fetch(`${origin}/wechat/messages?signature=0&timestamp=1&nonce=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: '<xml><MsgType>text</MsgType></xml>',
+    })
+    expect(plain.status).toBe(401)
+    const check = await demo.emulator?.control.verifyServerUrl({
+      url: `${origin}/wechat/messages`,
+      token: 'notTheToken1',
+    })
+    expect(check).toMatchObject({ ok: false, status: 401 })
   })
 
   it('starts the embedded emulator and says so', () => {
@@ -201,6 +251,8 @@ describe('the demo server in real mode', () => {
       WECHAT_OAUTH_BASE_URL: wechat.oauthBaseUrl,
       WECHAT_JSSDK_ORIGINS: 'https://h5.example.com',
       SESSION_SECRET: 'a-session-secret-that-is-long-enough-0123',
+      WECHAT_PUSH_TOKEN: REAL_PUSH.token,
+      WECHAT_PUSH_AES_KEY: REAL_PUSH.encodingAESKey,
     })
     demo = await startDemo({ config, assets: 'vite', host: '127.0.0.1' })
     origin = new URL(demo.url).origin
@@ -209,6 +261,27 @@ describe('the demo server in real mode', () => {
     await demo?.close()
     await gateway?.close()
     await wechat?.close()
+  })
+
+  it('serves WeChat’s pushes at /wechat/messages with the console’s token and key (safe mode)', async () => {
+    const url = `${origin}/wechat/messages`
+    expect(await wechat.control.verifyServerUrl({ url, token: REAL_PUSH.token })).toMatchObject({ ok: true })
+    const result = await wechat.control.pushMessage({
+      url,
+      ...REAL_PUSH,
+      message: { MsgType: 'text', Content: 'time' },
+    })
+    expect(result.reply).toMatchObject({ MsgType: 'text', Content: expect.stringMatching(/^Server time: /) })
+    // Safe mode: a plaintext push is refused, even correctly signed.
+    const plain = await wechat.control.pushMessage({
+      url,
+      ...REAL_PUSH,
+      mode: 'plain',
+      message: { MsgType: 'text', Content: 'x' },
+    })
+    expect(plain.attempts.map((attempt) => attempt.status)).toEqual([401])
+    expect(demo.notes.join('\n')).toContain('push route: /wechat/messages (safe mode)')
+    expect(demo.notes.join('\n')).not.toContain(REAL_PUSH.encodingAESKey)
   })
 
   it('starts no emulator and serves the page without the bridge', async () => {
