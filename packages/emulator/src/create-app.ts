@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { cors } from 'hono/cors'
 import { createBridgeRoutes } from './bridge/routes.js'
 import type { EmulatorControl } from './control/emulator-control.js'
 import { createControlRoutes } from './control/http-control.js'
@@ -33,8 +32,8 @@ export interface EmulatorAppOptions {
 }
 
 /**
- * The emulator's HTTP surface: WeChat's API paths at the root, and under `/__wxkit` the control API and
- * the JS-SDK bridge (both with CORS, since pages on other origins load them).
+ * The emulator's HTTP surface: WeChat's API paths at the root, and under `/__wxkit` the JS-SDK bridge
+ * (CORS-open, since pages on other origins load it) and the control API (closed to web pages).
  */
 export function createEmulatorApp({
   state,
@@ -54,10 +53,6 @@ export function createEmulatorApp({
 
   app.use('*', limitBodySize())
 
-  app.use(
-    '/__wxkit/*',
-    cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type'] }),
-  )
   app.route(
     '/__wxkit',
     createBridgeRoutes({

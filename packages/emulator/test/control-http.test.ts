@@ -45,35 +45,123 @@ describe('HTTP control API', () => {
 
   it('accepts the documented curl shapes and answers JSON', async () => {
     const e = await emulator()
-    const advanced = await fetch(`${e.url}/__wxkit/advanceClock`, { method: 'POST', body: '{"ms":1000}' })
+    const json = { 'content-type': 'application/json' }
+    const advanced = await fetch(`${e.url}/__wxkit/advanceClock`, {
+      method: 'POST',
+      headers: json,
+      body: '{"ms":1000}',
+    })
     expect(advanced.status).toBe(200)
     expect(await advanced.json()).toBeNull()
-    const minted = await fetch(`${e.url}/__wxkit/mintCode`, { method: 'POST', body: '{"kind":"phone"}' })
+    const minted = await fetch(`${e.url}/__wxkit/mintCode`, {
+      method: 'POST',
+      headers: json,
+      body: '{"kind":"phone"}',
+    })
     expect(await minted.json()).toMatch(/^[A-Za-z0-9_-]{64}$/)
   })
 
   it('answers HTTP 400 with a message for a rejected call, which connectEmulator throws', async () => {
     const e = await emulator()
-    const response = await fetch(`${e.url}/__wxkit/mintCode`, { method: 'POST', body: '{"kind":"nope"}' })
+    const json = { 'content-type': 'application/json' }
+    const response = await fetch(`${e.url}/__wxkit/mintCode`, {
+      method: 'POST',
+      headers: json,
+      body: '{"kind":"nope"}',
+    })
     expect(response.status).toBe(400)
     expect(await response.json()).toEqual({ error: expect.stringMatching(/mintCode kind/) })
     await expect(connectEmulator(e.url).advanceClock(-5)).rejects.toThrow(/advanceClock/)
-    const broken = await fetch(`${e.url}/__wxkit/reset`, { method: 'POST', body: '{' })
+    const broken = await fetch(`${e.url}/__wxkit/reset`, { method: 'POST', headers: json, body: '{' })
     expect(broken.status).toBe(400)
   })
 
-  it('allows cross-origin calls to /__wxkit', async () => {
-    const e = await emulator()
-    const preflight = await fetch(`${e.url}/__wxkit/counters`, {
-      method: 'OPTIONS',
-      headers: { origin: 'http://page.example', 'access-control-request-method': 'POST' },
+  describe('finding 11: web pages cannot drive the control API', () => {
+    const json = { 'content-type': 'application/json' }
+
+    it('refuses a call from another origin, before it has any effect', async () => {
+      const e = await emulator()
+      for (const headers of [
+        { ...json, origin: 'http://page.example' },
+        { ...json, origin: 'null' },
+        { ...json, 'sec-fetch-site': 'cross-site' },
+        { ...json, 'sec-fetch-site': 'same-site' },
+      ]) {
+        const response = await fetch(`${e.url}/__wxkit/mintCode`, {
+          method: 'POST',
+          headers,
+          body: '{"kind":"login"}',
+        })
+        expect(response.status).toBe(403)
+        expect(response.headers.get('access-control-allow-origin')).toBeNull()
+        expect(await response.json()).toEqual({ error: expect.stringMatching(/web pages/) })
+      }
+      const fault = await fetch(`${e.url}/__wxkit/injectFault`, {
+        method: 'POST',
+        headers: { ...json, origin: 'http://page.example' },
+        body: JSON.stringify({ path: '/cgi-bin/token', fault: { kind: 'http', status: 500 } }),
+      })
+      expect(fault.status).toBe(403)
+      expect((await fetch(`${e.url}/cgi-bin/token`)).status).toBe(200)
     })
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*')
-    const call = await fetch(`${e.url}/__wxkit/counters`, {
-      method: 'POST',
-      headers: { origin: 'http://page.example' },
+
+    it('answers no CORS preflight for control paths, so a page cannot send JSON to them', async () => {
+      const e = await emulator()
+      const preflight = await fetch(`${e.url}/__wxkit/counters`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://page.example', 'access-control-request-method': 'POST' },
+      })
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
     })
-    expect(call.headers.get('access-control-allow-origin')).toBe('*')
+
+    it('refuses a DNS-rebinding page whose Origin matches a Host that is a domain name', async () => {
+      const e = await emulator()
+      const port = new URL(e.url).port
+      const response = await fetch(`${e.url}/__wxkit/counters`, {
+        method: 'POST',
+        headers: { host: `attacker.example:${port}`, origin: `http://attacker.example:${port}` },
+      })
+      expect(response.status).toBe(403)
+    })
+
+    it('accepts a same-origin call on the loopback address, as the emulator’s own page would send', async () => {
+      const e = await emulator()
+      const response = await fetch(`${e.url}/__wxkit/counters`, {
+        method: 'POST',
+        headers: { origin: new URL(e.url).origin, 'sec-fetch-site': 'same-origin' },
+      })
+      expect(response.status).toBe(200)
+    })
+
+    it.each([
+      'text/plain;charset=UTF-8',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ])('refuses a body sent as %s, what an HTML form can send without a preflight', async (type) => {
+      const e = await emulator()
+      const response = await fetch(`${e.url}/__wxkit/mintCode`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: '{"kind":"login"}',
+      })
+      expect(response.status).toBe(415)
+      expect(await response.json()).toEqual({ error: expect.stringMatching(/application\/json/) })
+    })
+
+    it('keeps the bridge open to pages on other origins', async () => {
+      const e = await emulator()
+      const script = await fetch(`${e.url}/__wxkit/bridge.js`, {
+        headers: { origin: 'http://page.example', 'sec-fetch-site': 'cross-site' },
+      })
+      expect(script.status).toBe(200)
+      expect(script.headers.get('access-control-allow-origin')).toBe('*')
+      const verify = await fetch(`${e.url}/__wxkit/jssdk/verify`, {
+        method: 'POST',
+        headers: { origin: 'http://page.example', 'content-type': 'text/plain' },
+        body: '{}',
+      })
+      expect(verify.headers.get('access-control-allow-origin')).toBe('*')
+    })
   })
 
   it('does not count control calls in counters().calls', async () => {
@@ -105,19 +193,19 @@ describe('HTTP control API', () => {
     await expect(fetch(`${e.url}/cgi-bin/token`)).rejects.toThrow(TypeError)
   })
 
-  it('accepts what the README’s curl lines send: form-typed bodies and no body at all', async () => {
+  it('accepts what the README’s curl lines send: JSON bodies and no body at all', async () => {
     const e = await emulator()
-    const form = { 'content-type': 'application/x-www-form-urlencoded' }
+    const json = { 'content-type': 'application/json' }
     const minted = await fetch(`${e.url}/__wxkit/mintCode`, {
       method: 'POST',
-      headers: form,
+      headers: json,
       body: '{"kind":"login"}',
     })
     const code = (await minted.json()) as string
     expect(code).toMatch(/^[A-Za-z0-9_-]{32}$/)
     const advanced = await fetch(`${e.url}/__wxkit/advanceClock`, {
       method: 'POST',
-      headers: form,
+      headers: json,
       body: '7200000',
     })
     expect(await advanced.json()).toBeNull()

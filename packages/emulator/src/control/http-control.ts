@@ -1,15 +1,18 @@
 import { Hono } from 'hono'
+import { guardControlCalls } from './control-guard.js'
 import { CONTROL_METHODS, type EmulatorControl } from './emulator-control.js'
 
 /**
  * `POST /__wxkit/<method>` for every control method: the JSON body is the method's argument (empty for
  * none; `advanceClock` takes a number or `{ "ms": n }`), the answer is the method's result as JSON (`null`
- * for methods that return nothing). A rejected call answers HTTP 400 `{ "error": message }`.
+ * for methods that return nothing). A rejected call answers HTTP 400 `{ "error": message }`. Calls from
+ * web pages are refused and a body must be JSON (see {@link guardControlCalls}).
  */
 export function createControlRoutes(control: EmulatorControl): Hono {
   const app = new Hono()
+  const guard = guardControlCalls()
   for (const method of CONTROL_METHODS) {
-    app.post(`/${method}`, async (c) => {
+    app.post(`/${method}`, guard, async (c) => {
       const text = await c.req.text()
       let argument: unknown
       try {
