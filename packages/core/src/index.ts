@@ -8,6 +8,16 @@ export type {
 } from './apis/followers.js'
 export type { JsSdkConfig } from './apis/jssdk.js'
 export type {
+  LinkCloudBase,
+  LinkExpiry,
+  LinkInfo,
+  QuerySchemeResponse,
+  QueryUrlLinkResponse,
+  SchemeRequest,
+  ShortLinkRequest,
+  UrlLinkRequest,
+} from './apis/links.js'
+export type {
   GetMenuResponse,
   Menu,
   MenuKeyedButtonType,

@@ -14,6 +14,19 @@ import {
   type UserInfoLang,
 } from './apis/followers.js'
 import { createJsSdkConfig, type JsSdkConfig } from './apis/jssdk.js'
+import {
+  generatePermanentShortLink,
+  generateScheme,
+  generateShortLink,
+  generateUrlLink,
+  type QuerySchemeResponse,
+  type QueryUrlLinkResponse,
+  queryScheme,
+  queryUrlLink,
+  type SchemeRequest,
+  type ShortLinkRequest,
+  type UrlLinkRequest,
+} from './apis/links.js'
 import { createMenu, deleteMenu, type GetMenuResponse, getMenu, type Menu } from './apis/menu.js'
 import {
   type GetUserPhoneNumberResponse,
@@ -509,6 +522,81 @@ export class Wechat {
    */
   deleteMenu(options?: RequestOptions): Promise<void> {
     return this.#call(deleteMenu, undefined, options)
+  }
+
+  /**
+   * `POST /wxa/generate_urllink`: a `https://wxaurl.cn/…` link that opens the Mini Program from SMS, email or
+   * a web page. Checked first: `path` without a query string, `query` (≤ 1024 of WeChat's characters), the
+   * expiry in **seconds** (not milliseconds) at most 30 days ahead, or 1–30 days. `env_version` defaults
+   * from `env`. Retried on transient failures (a repeat only mints another link).
+   *
+   * @example
+   * ```ts
+   * const link = await wechat.generateUrlLink({
+   *   path: 'pages/item/item',
+   *   query: 'id=42',
+   *   expire_type: 1,
+   *   expire_interval: 7,
+   * })
+   * ```
+   */
+  generateUrlLink(request: UrlLinkRequest, options?: RequestOptions): Promise<string> {
+    return this.#call(generateUrlLink, request, options)
+  }
+
+  /**
+   * `POST /wxa/query_urllink`: where a URL Link leads, when it expires, and the opens left today.
+   *
+   * @example
+   * ```ts
+   * const { url_link_info, quota_info } = await wechat.queryUrlLink(link)
+   * ```
+   */
+  queryUrlLink(urlLink: string, options?: RequestOptions): Promise<QueryUrlLinkResponse> {
+    return this.#call(queryUrlLink, urlLink, options)
+  }
+
+  /**
+   * `POST /wxa/generatescheme`: a `weixin://dl/business/?t=…` scheme. The page, query and `env_version` go
+   * inside `jump_wxa` (a top-level `env_version` is refused before sending: WeChat answers 47001).
+   *
+   * @example
+   * ```ts
+   * const scheme = await wechat.generateScheme({
+   *   jump_wxa: { path: 'pages/item/item', query: 'id=42', env_version: 'release' },
+   *   expire_time: Math.floor(Date.now() / 1000) + 3600,
+   * })
+   * ```
+   */
+  generateScheme(request: SchemeRequest, options?: RequestOptions): Promise<string> {
+    return this.#call(generateScheme, request, options)
+  }
+
+  /**
+   * `POST /wxa/queryscheme`: where a URL Scheme leads, when it expires, and the opens left today.
+   *
+   * @example
+   * ```ts
+   * const { scheme_info } = await wechat.queryScheme(scheme)
+   * ```
+   */
+  queryScheme(scheme: string, options?: RequestOptions): Promise<QuerySchemeResponse> {
+    return this.#call(queryScheme, scheme, options)
+  }
+
+  /**
+   * `POST /wxa/genwxashortlink`: a Short Link (`#小程序://…`) to paste in WeChat chats, with the page's query
+   * in `page_url`. A permanent one (`is_permanent: true`, 100,000 per app for good) is never retried after
+   * a transport failure; a temporary one (30 days) is.
+   *
+   * @example
+   * ```ts
+   * const short = await wechat.generateShortLink({ page_url: 'pages/item/item?id=42', page_title: 'Item 42' })
+   * ```
+   */
+  generateShortLink(request: ShortLinkRequest, options?: RequestOptions): Promise<string> {
+    const endpoint = request?.is_permanent === true ? generatePermanentShortLink : generateShortLink
+    return this.#call(endpoint, request, options)
   }
 
   /**

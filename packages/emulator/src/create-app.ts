@@ -8,6 +8,7 @@ import { wechatJson } from './http/wechat-json.js'
 import { createAvatarRoutes } from './routes/avatar.js'
 import { createCodeToSessionRoutes } from './routes/code-to-session.js'
 import { createFollowerRoutes } from './routes/followers.js'
+import { createLinkRoutes } from './routes/links.js'
 import { createMenuRoutes } from './routes/menu.js'
 import { createOAuthApiRoutes } from './routes/oauth-api.js'
 import { createOAuthAuthorizeRoutes } from './routes/oauth-authorize.js'
@@ -72,6 +73,7 @@ export function createEmulatorApp({
   app.route('/', createCodeToSessionRoutes(state))
   app.route('/', createPhoneNumberRoutes(state))
   app.route('/', createWxaCodeRoutes(state))
+  app.route('/', createLinkRoutes(state))
   app.route('/', createSubscribeMessageRoutes(state))
   app.route('/', createTemplateMessageRoutes(state))
   app.route('/', createQrCodeTicketRoutes(state))

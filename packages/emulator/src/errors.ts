@@ -32,7 +32,9 @@ export const WECHAT_ERRORS = {
   40125: 'invalid appsecret',
   40129: 'invalid scene',
   40163: 'code been used',
+  40165: 'invalid weapp pagepath',
   40169: 'invalid length for scene, or the data is not json string',
+  40212: 'invalid query',
   41001: 'access_token missing',
   41002: 'appid missing',
   41004: 'appsecret missing',
@@ -51,6 +53,11 @@ export const WECHAT_ERRORS = {
   47003: 'argument invalid!',
   48001: 'api unauthorized',
   85096: 'not allow include scancode_time field',
+  85400: 'long-term quota reached',
+  85401: 'expire time out of range',
+  85402: 'expire interval out of range',
+  85403: 'link not exist',
+  85406: 'daily visit limit reached',
 } as const satisfies Record<number, string>
 
 /** An errcode the emulator answers. */

@@ -7,6 +7,7 @@ export type {
   MintCodeOptions,
   RevokeTokensOptions,
 } from './control/emulator-control.js'
+export type { LinksControl, OpenLinkResult } from './control/links-control.js'
 export type {
   ClickMenuOptions,
   ClickMenuResult,
@@ -47,6 +48,8 @@ export type { EmulatorClock } from './state/clock.js'
 export type { CodeKind, OAuthScope } from './state/codes.js'
 export type { DeliveredMessage } from './state/delivered-message.js'
 export type { SubscribeScene } from './state/followers.js'
+export type { LinkEnvVersion } from './state/links.js'
+export type { MiniProgramLimits } from './state/mini-program-limits.js'
 export type {
   DeliveredSubscribeMessage,
   RegisterTemplateOptions,

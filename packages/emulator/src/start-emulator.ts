@@ -8,6 +8,7 @@ import { DEFAULT_MERCHANT, type EmulatorMerchant } from './pay/merchants.js'
 import { DEFAULT_APP, type EmulatorApp } from './state/apps.js'
 import type { EmulatorClock } from './state/clock.js'
 import { EmulatorState } from './state/emulator-state.js'
+import type { MiniProgramLimits } from './state/mini-program-limits.js'
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -29,6 +30,8 @@ export interface EmulatorOptions {
      */
     autoApprove?: boolean
   }
+  /** Mini Program quotas (§14), lower than WeChat's so a test can reach them. */
+  miniProgram?: MiniProgramLimits
   /** Official Account behaviour. */
   officialAccount?: {
     /** Followers per `/cgi-bin/user/get` page (WeChat's is 10000); lower it to test paging. @default 10000 */
@@ -74,6 +77,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     oauth = {},
     officialAccount = {},
     merchants = [DEFAULT_MERCHANT],
+    miniProgram = {},
   } = options
   const followerPageSize = officialAccount.followerPageSize ?? 10_000
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -92,7 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   if (!Array.isArray(merchants)) throw new TypeError('@wxkit/emulator: merchants must be an array')
-  const state = new EmulatorState(apps, clock, merchants)
+  const state = new EmulatorState(apps, clock, merchants, miniProgram)
   const control = createLocalControl(state)
   const app = createEmulatorApp({
     state,

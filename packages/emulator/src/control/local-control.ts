@@ -1,6 +1,7 @@
 import { pushTarget } from '../push/push-target.js'
 import type { EmulatorState } from '../state/emulator-state.js'
 import type { EmulatorControl } from './emulator-control.js'
+import { createLinksControl } from './links-control.js'
 import { createOfficialAccountControl } from './official-account-control.js'
 import { createPayControl } from './pay-control.js'
 
@@ -17,6 +18,7 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
   return {
     ...createOfficialAccountControl(state, appIdOrFirst),
     ...createPayControl(state),
+    ...createLinksControl(state),
 
     async reset() {
       state.reset()

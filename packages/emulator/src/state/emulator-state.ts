@@ -7,7 +7,9 @@ import { type EmulatorClock, OffsetClock } from './clock.js'
 import { CodeStore } from './codes.js'
 import { CallCounter } from './counters.js'
 import { FollowerBook } from './followers.js'
+import { LinkBook } from './links.js'
 import { MenuBook } from './menus.js'
+import { type MiniProgramLimits, resolveMiniProgramLimits } from './mini-program-limits.js'
 import { OAuthTokenStore } from './oauth-tokens.js'
 import { PushService } from './push-service.js'
 import { QrCodeTicketStore } from './qr-code-tickets.js'
@@ -30,6 +32,8 @@ export class EmulatorState {
   readonly templateMessages = new TemplateMessageBook()
   readonly qrCodeTickets = new QrCodeTicketStore()
   readonly menus = new MenuBook()
+  /** URL Links, Schemes and Short Links (§14.1). */
+  readonly links: LinkBook
   readonly calls = new CallCounter()
   readonly faults = new FaultQueue()
   /** Message push to the developer's server; other routes call `push.emit()` to push the events they cause. */
@@ -41,7 +45,10 @@ export class EmulatorState {
     apps: readonly EmulatorApp[],
     clock?: EmulatorClock,
     merchants: readonly EmulatorMerchant[] = [],
+    miniProgram: MiniProgramLimits = {},
   ) {
+    const limits = resolveMiniProgramLimits(miniProgram)
+    this.links = new LinkBook(limits.links)
     this.apps = new AppRegistry(apps)
     this.clock = new OffsetClock(clock)
     this.push = new PushService(() => this.clock.now())
@@ -75,6 +82,7 @@ export class EmulatorState {
     this.templateMessages.clear()
     this.qrCodeTickets.clear()
     this.menus.clear()
+    this.links.clear()
     this.calls.clear()
     this.faults.clear()
     this.push.clear()

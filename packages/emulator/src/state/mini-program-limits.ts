@@ -1,0 +1,32 @@
+import { LINK_LIMITS, type LinkLimits } from './links.js'
+
+/**
+ * The Mini Program quotas the emulator counts (§14), as `startEmulator({ miniProgram })` sets them: the
+ * documented values by default, lower in tests that want to reach them.
+ */
+export interface MiniProgramLimits {
+  /** URL Links and Schemes generated per app per day, together (45009 beyond). @default 500000 */
+  linksPerDay?: number
+  /** URL Link and Scheme opens per app per day, together (`openLink` refuses beyond). @default 3000000 */
+  linkVisitsPerDay?: number
+  /** Permanent short links per app, for good (85400 beyond). @default 100000 */
+  permanentShortLinks?: number
+}
+
+/** Checks `startEmulator`'s `miniProgram` option and fills in the documented quotas. */
+export function resolveMiniProgramLimits(options: MiniProgramLimits = {}): { links: LinkLimits } {
+  const positive = (name: keyof MiniProgramLimits, fallback: number): number => {
+    const value = options[name] ?? fallback
+    if (!Number.isInteger(value) || value < 0) {
+      throw new TypeError(`@wxkit/emulator: miniProgram.${name} must be a non-negative integer`)
+    }
+    return value
+  }
+  return {
+    links: {
+      generatedPerDay: positive('linksPerDay', LINK_LIMITS.generatedPerDay),
+      visitsPerDay: positive('linkVisitsPerDay', LINK_LIMITS.visitsPerDay),
+      permanentShortLinks: positive('permanentShortLinks', LINK_LIMITS.permanentShortLinks),
+    },
+  }
+}
