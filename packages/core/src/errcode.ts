@@ -61,6 +61,10 @@ export const ErrCode = {
   InvalidArgs: 40097,
   /** Invalid AppSecret. */
   InvalidAppSecret: 40125,
+  /** Links: an invalid `path` (a query string in it, or not a page of the released app). */
+  InvalidLinkPath: 40165,
+  /** Links: an invalid `query` (characters outside WeChat's set; percent-encoding has been reported to trip it). */
+  InvalidLinkQuery: 40212,
   /** Invalid QR scene characters. */
   InvalidScene: 40129,
   /** Code already used. */
@@ -127,6 +131,18 @@ export const ErrCode = {
   InvalidCgiPath: 76021,
   /** Quota API: the token is not valid for that `cgi_path`. */
   CgiPathNotAllowed: 76022,
+  /** Links: the Mini Program has no released version. */
+  NotReleased: 85079,
+  /** Links: the long-term quota (permanent short links) is used up. */
+  LongTermLinkQuotaReached: 85400,
+  /** Links: `expire_time` out of range (usually milliseconds passed for seconds). */
+  LinkExpireTimeInvalid: 85401,
+  /** Links: `expire_interval` out of range (1–30 days). */
+  LinkExpireIntervalInvalid: 85402,
+  /** Links: no such URL Link or Scheme (query_urllink, queryscheme). */
+  LinkNotFound: 85403,
+  /** Links: the daily visit limit is reached. */
+  LinkDailyVisitLimit: 85406,
   /** The reserved `scancode_time` field was sent (QR code). */
   ScancodeTimeNotAllowed: 85096,
   /** Awaiting admin confirmation of a risky call. */

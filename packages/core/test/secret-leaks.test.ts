@@ -142,6 +142,22 @@ const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
     s.secrets.push(token.access_token, token.refresh_token)
     return s.wechat.snsUserInfo(token.access_token, token.openid)
   },
+  'a URL Link query for a link that does not exist (85403)': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    return s.wechat.queryUrlLink('https://wxaurl.cn/not-a-link')
+  },
+  'a URL Link expiry in milliseconds': async (s) =>
+    s.wechat.generateUrlLink({ query: `k=${DEFAULT_APP.appSecret}`, expire_time: Date.now() }),
+  'a scheme query made of a secret': async (s) =>
+    s.wechat.generateScheme({ jump_wxa: { query: `${DEFAULT_APP.appSecret} ` } }),
+  'a permanent short link refused with a quota error': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    await s.emu.control.injectFault({
+      path: '/wxa/genwxashortlink',
+      fault: { kind: 'errcode', errcode: 45009 },
+    })
+    return s.wechat.generateShortLink({ page_url: 'pages/a/a', is_permanent: true })
+  },
   'connection refused': async (s) => {
     s.secrets.push('login-code-for-refused')
     return s
@@ -395,6 +411,20 @@ const FAMILIES: Record<string, Family> = {
     path: '/cgi-bin/menu/create',
     prepare: async (_s, wechat) => () =>
       wechat.createMenu({ button: [{ type: 'click', name: 'Hi', key: 'HI' }] }),
+  },
+  'generate_urllink (token in the URL)': {
+    path: '/wxa/generate_urllink',
+    prepare: async (s, wechat) => {
+      s.secrets.push(await wechat.getAccessToken())
+      return () => wechat.generateUrlLink({ path: 'pages/index/index', query: 'id=1' })
+    },
+  },
+  'genwxashortlink, permanent (token in the URL, not retried)': {
+    path: '/wxa/genwxashortlink',
+    prepare: async (s, wechat) => {
+      s.secrets.push(await wechat.getAccessToken())
+      return () => wechat.generateShortLink({ page_url: 'pages/a/a', is_permanent: true })
+    },
   },
   'sns/auth (user token in the URL)': {
     path: '/sns/auth',

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises'
+import { expect, test } from 'vitest'
+import { Wechat } from '../src/index.js'
+import { DEFAULT_APP, emulator } from './helpers.js'
+
+const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
+const source = await readFile(new URL(import.meta.url), 'utf8')
+
+/** The ```ts block that follows `heading` in the README. */
+function readmeBlock(heading: string): string | undefined {
+  const at = readme.indexOf(heading)
+  return at < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(at))?.[1]
+}
+
+/** The lines of this file between `// README:<name>` and `// README:end`, one indent level less. */
+function ownBlock(name: string): string {
+  const marker = new RegExp(`// README:${name}\\n([\\s\\S]*?)\\n\\s*// README:end`)
+  const [, region = ''] = marker.exec(source) ?? []
+  return `${region
+    .split('\n')
+    .map((line) => line.replace(/^ {2}/, ''))
+    .join('\n')}\n`
+}
+
+test('the links README example is exactly the code this test runs', () => {
+  expect(readmeBlock('### Mini Program links')).toBe(ownBlock('links'))
+})
+
+test('the links README example works against the emulator', async () => {
+  const emu = await emulator()
+  const wechat = new Wechat({ ...DEFAULT_APP, baseURL: emu.apiBaseUrl })
+
+  // README:links
+  // A link for SMS, email or a web page, valid 7 days; it opens pages/item/item?id=42.
+  const link = await wechat.generateUrlLink({
+    path: 'pages/item/item',
+    query: 'id=42',
+    expire_type: 1,
+    expire_interval: 7,
+  })
+  const { url_link_info, quota_info } = await wechat.queryUrlLink(link)
+
+  // A weixin:// scheme for an app or a page outside WeChat: the page and env_version go inside jump_wxa.
+  const scheme = await wechat.generateScheme({
+    jump_wxa: { path: 'pages/item/item', query: 'id=42', env_version: 'release' },
+    expire_time: Math.floor(Date.now() / 1000) + 3600, // Unix seconds, not Date.now()
+  })
+  const { scheme_info } = await wechat.queryScheme(scheme)
+
+  // A short link to paste in a WeChat chat; the query stays in page_url.
+  const short = await wechat.generateShortLink({ page_url: 'pages/item/item?id=42', page_title: 'Item 42' })
+  // README:end
+
+  expect(url_link_info).toMatchObject({ path: 'pages/item/item', query: 'id=42' })
+  expect(quota_info.remain_visit_quota).toBeGreaterThan(0)
+  expect(scheme_info).toMatchObject({ path: 'pages/item/item', env_version: 'release' })
+  for (const opened of [link, scheme, short]) {
+    expect(await emu.control.openLink(opened)).toMatchObject({ path: 'pages/item/item', query: 'id=42' })
+  }
+  await wechat.close()
+})
