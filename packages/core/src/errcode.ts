@@ -71,6 +71,8 @@ export const ErrCode = {
   CodeUsed: 40163,
   /** The calling IP is not in the API IP whitelist. */
   IpNotWhitelisted: 40164,
+  /** Limited codes: an invalid `path`. */
+  InvalidCodePath: 40159,
   /** Invalid scene length, or the body is not JSON. */
   InvalidSceneLength: 40169,
   /** Code blocked (high-risk user). */
@@ -103,6 +105,8 @@ export const ErrCode = {
   EmptyPostData: 44002,
   /** Daily quota reached (a minute cap for getwxacodeunlimit). */
   QuotaExceeded: 45009,
+  /** Limited codes: the app's 100,000 codes (getwxacode + createwxaqrcode, for good) are used up. */
+  CodeLimitReached: 45029,
   /** Minute quota reached; retry next minute. */
   MinuteQuotaExceeded: 45011,
   /** The account has no custom menu. */

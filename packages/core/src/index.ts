@@ -39,6 +39,7 @@ export {
   type SubscribeMessageRequest,
 } from './apis/subscribe.js'
 export type { TemplateMessageRequest, TemplateMessageResponse } from './apis/template-message.js'
+export type { WxaCodeRequest, WxaQrCodeRequest } from './apis/wxa-code.js'
 export {
   DEFAULTS,
   type TokenMode,

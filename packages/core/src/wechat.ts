@@ -62,6 +62,7 @@ import {
   type TemplateMessageRequest,
   type TemplateMessageResponse,
 } from './apis/template-message.js'
+import { createWxaQrCode, getWxaCode, type WxaCodeRequest, type WxaQrCodeRequest } from './apis/wxa-code.js'
 import { callEndpoint, send } from './call.js'
 import { type ResolvedConfig, resolveConfig, type WechatConfig, type WechatEnv } from './config.js'
 import { decryptOpenData, verifyRawData } from './crypto/open-data.js'
@@ -597,6 +598,34 @@ export class Wechat {
   generateShortLink(request: ShortLinkRequest, options?: RequestOptions): Promise<string> {
     const endpoint = request?.is_permanent === true ? generatePermanentShortLink : generateShortLink
     return this.#call(endpoint, request, options)
+  }
+
+  /**
+   * `POST /wxa/getwxacode`: a limited Mini Program code for a page **with** its query, as image bytes (JSON
+   * answers become a `WechatError`, like `getQrCode`). Every code counts towards the app's 100,000 for good
+   * (45029 after that), so a transport failure is not retried. Prefer `getQrCode` (unlimited) where a
+   * 32-character scene is enough.
+   *
+   * @example
+   * ```ts
+   * const png = await wechat.getWxaCode({ path: 'pages/item/item?id=42', width: 430 })
+   * ```
+   */
+  getWxaCode(request: WxaCodeRequest, options?: RequestOptions): Promise<Uint8Array> {
+    return this.#call(getWxaCode, request, options)
+  }
+
+  /**
+   * `POST /cgi-bin/wxaapp/createwxaqrcode`: a square QR code for a page with its query (≤ 128 bytes), as
+   * image bytes or a `WechatError`; counts towards the same 100,000 as `getWxaCode` and is not retried.
+   *
+   * @example
+   * ```ts
+   * const png = await wechat.createWxaQrCode({ path: 'pages/item/item?id=42' })
+   * ```
+   */
+  createWxaQrCode(request: WxaQrCodeRequest, options?: RequestOptions): Promise<Uint8Array> {
+    return this.#call(createWxaQrCode, request, options)
   }
 
   /**

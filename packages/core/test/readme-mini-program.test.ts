@@ -59,3 +59,22 @@ test('the links README example works against the emulator', async () => {
   }
   await wechat.close()
 })
+
+test('the limited codes README example is exactly the code this test runs', () => {
+  expect(readmeBlock('### Mini Program limited codes')).toBe(ownBlock('codes'))
+})
+
+test('the limited codes README example works against the emulator', async () => {
+  const emu = await emulator()
+  const wechat = new Wechat({ ...DEFAULT_APP, baseURL: emu.apiBaseUrl })
+
+  // README:codes
+  // A round Mini Program code for a page with its query (the query may be longer than a 32-character scene).
+  const code = await wechat.getWxaCode({ path: 'pages/item/item?id=42', width: 430, env_version: 'release' })
+  // A square QR code (path at most 128 bytes).
+  const square = await wechat.createWxaQrCode({ path: 'pages/item/item?id=42', width: 430 })
+  // README:end
+
+  for (const image of [code, square]) expect([...image.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47])
+  await wechat.close()
+})

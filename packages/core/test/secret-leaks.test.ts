@@ -158,6 +158,13 @@ const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
     })
     return s.wechat.generateShortLink({ page_url: 'pages/a/a', is_permanent: true })
   },
+  'a limited code refused with a JSON errcode': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    await s.emu.control.injectFault({ path: '/wxa/getwxacode', fault: { kind: 'errcode', errcode: 45009 } })
+    return s.wechat.getWxaCode({ path: `pages/a/a?k=${DEFAULT_APP.appSecret}` })
+  },
+  'a limited QR code path made of a secret, too long': async (s) =>
+    s.wechat.createWxaQrCode({ path: DEFAULT_APP.appSecret.repeat(5) }),
   'connection refused': async (s) => {
     s.secrets.push('login-code-for-refused')
     return s
@@ -424,6 +431,20 @@ const FAMILIES: Record<string, Family> = {
     prepare: async (s, wechat) => {
       s.secrets.push(await wechat.getAccessToken())
       return () => wechat.generateShortLink({ page_url: 'pages/a/a', is_permanent: true })
+    },
+  },
+  'getwxacode (token in the URL, bytes, not retried)': {
+    path: '/wxa/getwxacode',
+    prepare: async (s, wechat) => {
+      s.secrets.push(await wechat.getAccessToken())
+      return () => wechat.getWxaCode({ path: 'pages/a/a?id=1' })
+    },
+  },
+  'createwxaqrcode (token in the URL, bytes, not retried)': {
+    path: '/cgi-bin/wxaapp/createwxaqrcode',
+    prepare: async (s, wechat) => {
+      s.secrets.push(await wechat.getAccessToken())
+      return () => wechat.createWxaQrCode({ path: 'pages/a/a?id=1' })
     },
   },
   'sns/auth (user token in the URL)': {

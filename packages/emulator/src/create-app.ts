@@ -8,6 +8,7 @@ import { wechatJson } from './http/wechat-json.js'
 import { createAvatarRoutes } from './routes/avatar.js'
 import { createCodeToSessionRoutes } from './routes/code-to-session.js'
 import { createFollowerRoutes } from './routes/followers.js'
+import { createLimitedWxaCodeRoutes } from './routes/limited-wxa-code.js'
 import { createLinkRoutes } from './routes/links.js'
 import { createMenuRoutes } from './routes/menu.js'
 import { createOAuthApiRoutes } from './routes/oauth-api.js'
@@ -74,6 +75,7 @@ export function createEmulatorApp({
   app.route('/', createPhoneNumberRoutes(state))
   app.route('/', createWxaCodeRoutes(state))
   app.route('/', createLinkRoutes(state))
+  app.route('/', createLimitedWxaCodeRoutes(state))
   app.route('/', createSubscribeMessageRoutes(state))
   app.route('/', createTemplateMessageRoutes(state))
   app.route('/', createQrCodeTicketRoutes(state))

@@ -13,7 +13,8 @@ export interface WxaCodeParams {
 }
 
 const SCENE_CHARS = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]+$/
-const ENV_VERSIONS = ['release', 'trial', 'develop'] as const
+/** The Mini Program versions a code or link can open. */
+export const ENV_VERSIONS = ['release', 'trial', 'develop'] as const
 
 /**
  * Validate a `getwxacodeunlimit` body like WeChat (§6): `scancode_time` 85096; scene missing, empty or
@@ -53,14 +54,15 @@ export function parseWxaCodeParams(body: Record<string, unknown>): WxaCodeParams
   }
 }
 
-function optionalBoolean(body: Record<string, unknown>, key: string, fallback: boolean): boolean {
+/** A boolean body field with its default; anything else 40097. */
+export function optionalBoolean(body: Record<string, unknown>, key: string, fallback: boolean): boolean {
   const value = body[key] ?? fallback
   if (typeof value !== 'boolean') throw new WechatApiFailure(40097, `invalid args: ${key}`)
   return value
 }
 
 /** `line_color` is `{r, g, b}` with decimal 0–255 channels, as numbers or (like WeChat's own example) strings. */
-function parseLineColor(value: unknown): WxaCodeParams['lineColor'] {
+export function parseLineColor(value: unknown): WxaCodeParams['lineColor'] {
   if (value === undefined) return { r: 0, g: 0, b: 0 }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new WechatApiFailure(40097, 'invalid args: line_color')

@@ -7,6 +7,7 @@ import { type EmulatorClock, OffsetClock } from './clock.js'
 import { CodeStore } from './codes.js'
 import { CallCounter } from './counters.js'
 import { FollowerBook } from './followers.js'
+import { LimitedCodeCounter } from './limited-codes.js'
 import { LinkBook } from './links.js'
 import { MenuBook } from './menus.js'
 import { type MiniProgramLimits, resolveMiniProgramLimits } from './mini-program-limits.js'
@@ -34,6 +35,8 @@ export class EmulatorState {
   readonly menus = new MenuBook()
   /** URL Links, Schemes and Short Links (§14.1). */
   readonly links: LinkBook
+  /** Limited codes generated per app (§14.2). */
+  readonly limitedCodes: LimitedCodeCounter
   readonly calls = new CallCounter()
   readonly faults = new FaultQueue()
   /** Message push to the developer's server; other routes call `push.emit()` to push the events they cause. */
@@ -49,6 +52,7 @@ export class EmulatorState {
   ) {
     const limits = resolveMiniProgramLimits(miniProgram)
     this.links = new LinkBook(limits.links)
+    this.limitedCodes = new LimitedCodeCounter(limits.limitedCodes)
     this.apps = new AppRegistry(apps)
     this.clock = new OffsetClock(clock)
     this.push = new PushService(() => this.clock.now())
@@ -83,6 +87,7 @@ export class EmulatorState {
     this.qrCodeTickets.clear()
     this.menus.clear()
     this.links.clear()
+    this.limitedCodes.clear()
     this.calls.clear()
     this.faults.clear()
     this.push.clear()

@@ -1,3 +1,4 @@
+import { LIMITED_CODE_LIMIT } from './limited-codes.js'
 import { LINK_LIMITS, type LinkLimits } from './links.js'
 
 /**
@@ -11,10 +12,15 @@ export interface MiniProgramLimits {
   linkVisitsPerDay?: number
   /** Permanent short links per app, for good (85400 beyond). @default 100000 */
   permanentShortLinks?: number
+  /** Limited codes (getwxacode + createwxaqrcode) per app, for good (45029 beyond). @default 100000 */
+  limitedCodes?: number
 }
 
 /** Checks `startEmulator`'s `miniProgram` option and fills in the documented quotas. */
-export function resolveMiniProgramLimits(options: MiniProgramLimits = {}): { links: LinkLimits } {
+export function resolveMiniProgramLimits(options: MiniProgramLimits = {}): {
+  links: LinkLimits
+  limitedCodes: number
+} {
   const positive = (name: keyof MiniProgramLimits, fallback: number): number => {
     const value = options[name] ?? fallback
     if (!Number.isInteger(value) || value < 0) {
@@ -28,5 +34,6 @@ export function resolveMiniProgramLimits(options: MiniProgramLimits = {}): { lin
       visitsPerDay: positive('linkVisitsPerDay', LINK_LIMITS.visitsPerDay),
       permanentShortLinks: positive('permanentShortLinks', LINK_LIMITS.permanentShortLinks),
     },
+    limitedCodes: positive('limitedCodes', LIMITED_CODE_LIMIT),
   }
 }
