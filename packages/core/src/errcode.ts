@@ -99,6 +99,8 @@ export const ErrCode = {
   RequireHttps: 43003,
   /** Template message to a user who does not follow the account. */
   RequireSubscribe: 43004,
+  /** Content security: the openid is not this app's (or has not used it lately). */
+  AppIdOpenidMismatch: 43104,
   /** The user refused to receive the subscribe message. */
   UserRefused: 43101,
   /** Empty POST data. */

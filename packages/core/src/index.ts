@@ -1,4 +1,13 @@
 export type {
+  ContentCheckDetail,
+  ContentScene,
+  ContentSuggest,
+  MediaCheckAsyncRequest,
+  MediaCheckAsyncResponse,
+  MsgSecCheckRequest,
+  MsgSecCheckResponse,
+} from './apis/content-security.js'
+export type {
   BatchUserInfoEntry,
   FollowerInfo,
   FollowersPage,

@@ -2,6 +2,14 @@ import { inspect } from 'node:util'
 import type Keyv from 'keyv'
 import type { ApiContext } from './api-context.js'
 import {
+  type MediaCheckAsyncRequest,
+  type MediaCheckAsyncResponse,
+  type MsgSecCheckRequest,
+  type MsgSecCheckResponse,
+  mediaCheckAsync,
+  msgSecCheck,
+} from './apis/content-security.js'
+import {
   BATCH_USER_INFO_MAX,
   type BatchUserInfoEntry,
   batchGetUserInfoChunk,
@@ -626,6 +634,39 @@ export class Wechat {
    */
   createWxaQrCode(request: WxaQrCodeRequest, options?: RequestOptions): Promise<Uint8Array> {
     return this.#call(createWxaQrCode, request, options)
+  }
+
+  /**
+   * `POST /wxa/msg_sec_check` (v2): WeChat's verdict on user text before you publish it. The author must
+   * have used the Mini Program in the last 2 hours (40003/43104 otherwise). Checked first: `openid`,
+   * `scene` 1–4, `content` 1–2500 characters, `signature` with scene 1 only.
+   *
+   * @example
+   * ```ts
+   * const { result, trace_id } = await wechat.msgSecCheck({ openid, scene: 2, content: comment })
+   * if (result.suggest !== 'pass') return holdForReview(trace_id)
+   * ```
+   */
+  msgSecCheck(request: MsgSecCheckRequest, options?: RequestOptions): Promise<MsgSecCheckResponse> {
+    return this.#call(msgSecCheck, request, options)
+  }
+
+  /**
+   * `POST /wxa/media_check_async` (v2): starts a check of an image or audio file at a public URL and
+   * answers its `trace_id` at once; the verdict arrives within 30 minutes as the `wxa_media_check` push
+   * (`WechatMessageServer`, event `wxa_media_check`, same `trace_id`). Not retried after a transport
+   * failure (a repeat would start a second check).
+   *
+   * @example
+   * ```ts
+   * const { trace_id } = await wechat.mediaCheckAsync({ media_url: imageUrl, media_type: 2, scene: 1, openid })
+   * ```
+   */
+  mediaCheckAsync(
+    request: MediaCheckAsyncRequest,
+    options?: RequestOptions,
+  ): Promise<MediaCheckAsyncResponse> {
+    return this.#call(mediaCheckAsync, request, options)
   }
 
   /**

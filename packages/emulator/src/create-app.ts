@@ -7,6 +7,7 @@ import { limitBodySize } from './http/body-limit.js'
 import { wechatJson } from './http/wechat-json.js'
 import { createAvatarRoutes } from './routes/avatar.js'
 import { createCodeToSessionRoutes } from './routes/code-to-session.js'
+import { createContentSecurityRoutes } from './routes/content-security.js'
 import { createFollowerRoutes } from './routes/followers.js'
 import { createLimitedWxaCodeRoutes } from './routes/limited-wxa-code.js'
 import { createLinkRoutes } from './routes/links.js'
@@ -76,6 +77,7 @@ export function createEmulatorApp({
   app.route('/', createWxaCodeRoutes(state))
   app.route('/', createLinkRoutes(state))
   app.route('/', createLimitedWxaCodeRoutes(state))
+  app.route('/', createContentSecurityRoutes(state))
   app.route('/', createSubscribeMessageRoutes(state))
   app.route('/', createTemplateMessageRoutes(state))
   app.route('/', createQrCodeTicketRoutes(state))

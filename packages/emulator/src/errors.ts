@@ -46,6 +46,7 @@ export const WECHAT_ERRORS = {
   42003: 'code expired',
   43004: 'require subscribe',
   43101: 'user refuse to accept the msg',
+  43104: 'appid and openid not match',
   44002: 'empty post data',
   45009: 'reach max api daily quota limit',
   45029: 'qrcode count out of limit',

@@ -1,4 +1,5 @@
 export { connectEmulator } from './control/connect-emulator.js'
+export type { ContentControl } from './control/content-control.js'
 export type {
   EmulatorControl,
   EmulatorCounters,
@@ -46,6 +47,7 @@ export { type EmulatorOptions, type RunningEmulator, startEmulator } from './sta
 export { DEFAULT_APP, type EmulatorApp } from './state/apps.js'
 export type { EmulatorClock } from './state/clock.js'
 export type { CodeKind, OAuthScope } from './state/codes.js'
+export type { ContentRules, ContentSuggest } from './state/content-rules.js'
 export type { DeliveredMessage } from './state/delivered-message.js'
 export type { SubscribeScene } from './state/followers.js'
 export type { LinkEnvVersion } from './state/links.js'

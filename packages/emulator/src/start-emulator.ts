@@ -132,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         closing.abort()
         state.push.close()
         state.pay.notifier.stop()
+        state.mediaChecks.stop()
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeAllConnections()
       })

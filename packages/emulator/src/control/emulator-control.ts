@@ -12,6 +12,7 @@ import type { CodeKind, OAuthScope } from '../state/codes.js'
 import type { DeliveredMessage } from '../state/delivered-message.js'
 import type { RegisterTemplateOptions, SubscribeOptions } from '../state/subscriptions.js'
 import type { TicketType } from '../state/tickets.js'
+import { CONTENT_CONTROL_METHODS, type ContentControl } from './content-control.js'
 import { LINKS_CONTROL_METHODS, type LinksControl } from './links-control.js'
 import type { OfficialAccountControl } from './official-account-control.js'
 import { PAY_CONTROL_METHODS, type PayControl } from './pay-control.js'
@@ -72,10 +73,13 @@ export interface LiveTicket {
  * The emulator's control surface. Every method is async so the same interface works in process
  * (`emulator.control`) and over HTTP (`connectEmulator(url)`, `POST /__wxkit/<method>`).
  */
-export interface EmulatorControl extends OfficialAccountControl, PayControl, LinksControl {
+export interface EmulatorControl extends OfficialAccountControl, PayControl, LinksControl, ContentControl {
   /** Forget tokens, tickets, codes, templates, subscriptions, messages, counters and faults; rewind the clock. */
   reset(): Promise<void>
-  /** Move the emulator's clock forward by `ms` milliseconds, so tokens, tickets and codes expire. */
+  /**
+   * Move the emulator's clock forward by `ms` milliseconds, so tokens, tickets and codes expire; the pay
+   * notifications and `wxa_media_check` pushes that fell due are delivered before it resolves.
+   */
   advanceClock(ms: number): Promise<void>
   /** Issue a login, phone or OAuth code, as the WeChat client would hand one to your front end. */
   mintCode(options: MintCodeOptions): Promise<string>
@@ -132,4 +136,5 @@ export const CONTROL_METHODS = [
   'clickMenu',
   ...PAY_CONTROL_METHODS,
   ...LINKS_CONTROL_METHODS,
+  ...CONTENT_CONTROL_METHODS,
 ] as const satisfies readonly (keyof EmulatorControl)[]

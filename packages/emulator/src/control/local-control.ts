@@ -1,5 +1,6 @@
 import { pushTarget } from '../push/push-target.js'
 import type { EmulatorState } from '../state/emulator-state.js'
+import { createContentControl } from './content-control.js'
 import type { EmulatorControl } from './emulator-control.js'
 import { createLinksControl } from './links-control.js'
 import { createOfficialAccountControl } from './official-account-control.js'
@@ -19,6 +20,7 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
     ...createOfficialAccountControl(state, appIdOrFirst),
     ...createPayControl(state),
     ...createLinksControl(state),
+    ...createContentControl(state),
 
     async reset() {
       state.reset()
@@ -28,6 +30,7 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
       state.clock.advance(ms)
       // Notification retries that fell due on the new time run before the call returns.
       await state.pay.notifier.deliverDue()
+      await state.mediaChecks.deliverDue()
     },
 
     async mintCode(options) {

@@ -22,6 +22,7 @@ export function createCodeToSessionRoutes(state: EmulatorState): Hono {
     const record = state.codes.consume(query.js_code, 'login', appId, state.now())
     if (record === 'used') throw new WechatApiFailure(40163)
     if (typeof record === 'string') throw new WechatApiFailure(40029)
+    state.logins.record(appId, record.openid, state.now())
     const body = {
       session_key: randomBytes(16).toString('base64'),
       openid: record.openid,

@@ -5,10 +5,13 @@ import { AccessTokenStore } from './access-tokens.js'
 import { AppRegistry, type EmulatorApp } from './apps.js'
 import { type EmulatorClock, OffsetClock } from './clock.js'
 import { CodeStore } from './codes.js'
+import { ContentRuleBook } from './content-rules.js'
 import { CallCounter } from './counters.js'
 import { FollowerBook } from './followers.js'
 import { LimitedCodeCounter } from './limited-codes.js'
 import { LinkBook } from './links.js'
+import { LoginBook } from './logins.js'
+import { MediaCheckQueue, mediaCheckEvent } from './media-checks.js'
 import { MenuBook } from './menus.js'
 import { type MiniProgramLimits, resolveMiniProgramLimits } from './mini-program-limits.js'
 import { OAuthTokenStore } from './oauth-tokens.js'
@@ -37,6 +40,12 @@ export class EmulatorState {
   readonly links: LinkBook
   /** Limited codes generated per app (§14.2). */
   readonly limitedCodes: LimitedCodeCounter
+  /** When each user last logged in (`jscode2session`): content checks need one within 2 hours (§14.3). */
+  readonly logins = new LoginBook()
+  /** The keyword rules that decide content-security verdicts (`setContentRules`). */
+  readonly contentRules = new ContentRuleBook()
+  /** `media_check_async` verdicts waiting to be pushed as `wxa_media_check`. */
+  readonly mediaChecks: MediaCheckQueue
   readonly calls = new CallCounter()
   readonly faults = new FaultQueue()
   /** Message push to the developer's server; other routes call `push.emit()` to push the events they cause. */
@@ -57,6 +66,11 @@ export class EmulatorState {
     this.clock = new OffsetClock(clock)
     this.push = new PushService(() => this.clock.now())
     this.pay = new PayState(merchants, () => this.now())
+    this.mediaChecks = new MediaCheckQueue(
+      limits.mediaCheckDelayMs,
+      () => this.now(),
+      (check) => this.push.emit(check.appId, mediaCheckEvent(check)),
+    )
   }
 
   /** The emulator's current time in milliseconds. */
@@ -88,6 +102,9 @@ export class EmulatorState {
     this.menus.clear()
     this.links.clear()
     this.limitedCodes.clear()
+    this.logins.clear()
+    this.contentRules.clear()
+    this.mediaChecks.clear()
     this.calls.clear()
     this.faults.clear()
     this.push.clear()

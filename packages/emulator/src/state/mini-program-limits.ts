@@ -14,12 +14,15 @@ export interface MiniProgramLimits {
   permanentShortLinks?: number
   /** Limited codes (getwxacode + createwxaqrcode) per app, for good (45029 beyond). @default 100000 */
   limitedCodes?: number
+  /** How long after `media_check_async` its `wxa_media_check` verdict is pushed, on the emulator clock (≤ 30 min). @default 60000 */
+  mediaCheckDelayMs?: number
 }
 
 /** Checks `startEmulator`'s `miniProgram` option and fills in the documented quotas. */
 export function resolveMiniProgramLimits(options: MiniProgramLimits = {}): {
   links: LinkLimits
   limitedCodes: number
+  mediaCheckDelayMs: number
 } {
   const positive = (name: keyof MiniProgramLimits, fallback: number): number => {
     const value = options[name] ?? fallback
@@ -35,5 +38,6 @@ export function resolveMiniProgramLimits(options: MiniProgramLimits = {}): {
       permanentShortLinks: positive('permanentShortLinks', LINK_LIMITS.permanentShortLinks),
     },
     limitedCodes: positive('limitedCodes', LIMITED_CODE_LIMIT),
+    mediaCheckDelayMs: Math.min(positive('mediaCheckDelayMs', 60_000), 30 * 60_000),
   }
 }
