@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { expect, test } from 'vitest'
-import { Wechat } from '../src/index.js'
+import { Wechat, WechatMessageServer } from '../src/index.js'
 import { DEFAULT_APP, emulator } from './helpers.js'
+import { AES_KEY, serve, TOKEN } from './push-fixture.js'
 
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
 const source = await readFile(new URL(import.meta.url), 'utf8')
@@ -76,5 +77,43 @@ test('the limited codes README example works against the emulator', async () => 
   // README:end
 
   for (const image of [code, square]) expect([...image.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47])
+  await wechat.close()
+})
+
+test('the content security README example is exactly the code this test runs', () => {
+  expect(readmeBlock('### Mini Program content security')).toBe(ownBlock('content'))
+})
+
+test('the content security README example works against the emulator', async () => {
+  const emu = await emulator()
+  const wechat = new Wechat({ ...DEFAULT_APP, baseURL: emu.apiBaseUrl })
+  const { openid } = await wechat.jsCode2Session(await emu.control.mintCode({ kind: 'login' }))
+  const messages = new WechatMessageServer({
+    token: TOKEN,
+    encodingAESKey: AES_KEY,
+    appId: DEFAULT_APP.appId,
+  })
+  const push = { url: await serve(messages), token: TOKEN, encodingAESKey: AES_KEY, format: 'json' as const }
+  await emu.control.configurePush(push)
+  const verdicts = new Map<string, string | undefined>()
+
+  // README:content
+  // Text a user wrote, before you publish it; the author must have used the Mini Program in the last 2 hours.
+  const { result, trace_id } = await wechat.msgSecCheck({ openid, scene: 2, content: 'Great parcel!' })
+  if (result.suggest !== 'pass') console.log('hold for review:', trace_id)
+
+  // An image at a public URL: the verdict arrives later as the wxa_media_check push, with the same trace_id.
+  messages.on('event.wxa_media_check', (event) => void verdicts.set(event.trace_id, event.result?.suggest))
+  const media = await wechat.mediaCheckAsync({
+    media_url: 'https://cdn.example.com/u/7.png',
+    media_type: 2,
+    scene: 1,
+    openid,
+  })
+  // README:end
+
+  expect(result.suggest).toBe('pass')
+  await emu.control.advanceClock(60_000) // the emulator's default delay
+  expect(verdicts.get(media.trace_id)).toBe('pass')
   await wechat.close()
 })

@@ -165,6 +165,27 @@ const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
   },
   'a limited QR code path made of a secret, too long': async (s) =>
     s.wechat.createWxaQrCode({ path: DEFAULT_APP.appSecret.repeat(5) }),
+  'a content check for a user who never logged in (40003)': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    return s.wechat.msgSecCheck({ openid: 'o_never_logged_in', scene: 2, content: DEFAULT_APP.appSecret })
+  },
+  'a content check after a login whose session_key must not leak': async (s) => {
+    const code = await s.emu.control.mintCode({ kind: 'login', openid: 'o_leak_check' })
+    const { session_key } = await s.wechat.jsCode2Session(code)
+    s.secrets.push(code, session_key)
+    await s.emu.control.injectFault({
+      path: '/wxa/msg_sec_check',
+      fault: { kind: 'errcode', errcode: 45009 },
+    })
+    return s.wechat.msgSecCheck({ openid: 'o_leak_check', scene: 2, content: 'x' })
+  },
+  'a media check URL carrying a secret, refused before sending': async (s) =>
+    s.wechat.mediaCheckAsync({
+      media_url: `ftp://cdn.example.com/a.png?secret=${DEFAULT_APP.appSecret}`,
+      media_type: 2,
+      scene: 1,
+      openid: 'o1',
+    }),
   'connection refused': async (s) => {
     s.secrets.push('login-code-for-refused')
     return s
@@ -445,6 +466,28 @@ const FAMILIES: Record<string, Family> = {
     prepare: async (s, wechat) => {
       s.secrets.push(await wechat.getAccessToken())
       return () => wechat.createWxaQrCode({ path: 'pages/a/a?id=1' })
+    },
+  },
+  'msg_sec_check (token in the URL)': {
+    path: '/wxa/msg_sec_check',
+    prepare: async (s, wechat) => {
+      const code = await s.emu.control.mintCode({ kind: 'login', openid: 'o_leak' })
+      s.secrets.push(code, (await s.make({ timeout: 10_000 }).jsCode2Session(code)).session_key)
+      return () => wechat.msgSecCheck({ openid: 'o_leak', scene: 2, content: 'hello' })
+    },
+  },
+  'media_check_async (token in the URL, not retried)': {
+    path: '/wxa/media_check_async',
+    prepare: async (s, wechat) => {
+      const code = await s.emu.control.mintCode({ kind: 'login', openid: 'o_leak' })
+      s.secrets.push(code, (await s.make({ timeout: 10_000 }).jsCode2Session(code)).session_key)
+      return () =>
+        wechat.mediaCheckAsync({
+          media_url: 'https://cdn.example.com/a.png',
+          media_type: 2,
+          scene: 1,
+          openid: 'o_leak',
+        })
     },
   },
   'sns/auth (user token in the URL)': {
