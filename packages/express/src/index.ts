@@ -1,4 +1,6 @@
 export { wechatContext } from './context/wechat-context.js'
+export type { WechatErrorHandlerOptions } from './error-handler.js'
+export { wechatErrorHandler } from './error-handler.js'
 export type { WechatRouteErrorBody, WechatRouteErrorCode } from './errors.js'
 export { isWechatRouteError, WECHAT_ROUTE_ERROR_STATUS, WechatRouteError } from './errors.js'
 export type { WechatUser } from './identity.js'
@@ -11,9 +13,12 @@ export type {
   WechatOauthOptions,
   WechatSessionOptions,
 } from './options.js'
+export type { RequireWechatUserOptions } from './require-wechat-user.js'
+export { requireWechatUser } from './require-wechat-user.js'
 export { jssdkRoutes } from './routes/jssdk-routes.js'
 export type { MessageRoutesOptions } from './routes/message-routes.js'
 export { messageRoutes } from './routes/message-routes.js'
 export { miniProgramRoutes } from './routes/mini-program-routes.js'
 export { oauthRoutes } from './routes/oauth-routes.js'
 export { sessionRoutes } from './routes/session-routes.js'
+export type { WechatSession } from './session/wechat-session.js'
