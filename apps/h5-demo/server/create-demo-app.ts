@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import { join } from 'node:path'
 import type { WechatConfig, WechatMessageServer } from '@wxkit/core'
-import { wechat } from '@wxkit/express'
+import { wechat, wechatErrorHandler } from '@wxkit/express'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import { JS_API_LIST } from '../shared/js-api-list.js'
 import type { DemoMode } from './config.js'
@@ -75,6 +75,8 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   app.get('/demo/qrcode', qrCodeRoute)
   if (options.follow !== undefined) app.use(followRoutes(options.follow))
   if (options.conversation !== undefined) app.use(conversationRoutes(options.conversation))
+  // What WeChat refused in the demo's own routes is answered as the middleware's routes answer it.
+  app.use(wechatErrorHandler())
 
   const context = {
     mode: options.mode,

@@ -1,6 +1,5 @@
-import { isWechatError } from '@wxkit/core'
 import type { EmulatorControl } from '@wxkit/emulator'
-import express, { type Request, type Response, Router } from 'express'
+import express, { type NextFunction, type Request, type Response, Router } from 'express'
 import '@wxkit/express'
 import { OPENID } from './conversation-routes.js'
 import { EMULATOR_TRANSPORT, summarizePush } from './push-summary.js'
@@ -21,7 +20,7 @@ export interface FollowRoutesOptions {
  */
 export function followRoutes(options: FollowRoutesOptions): Router {
   const router = Router()
-  router.post('/demo/follow/code', async (req: Request, res: Response) => {
+  router.post('/demo/follow/code', async (req: Request, res: Response, next: NextFunction) => {
     res.set('Cache-Control', 'no-store')
     const scene = `visitor-${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`
     try {
@@ -38,10 +37,7 @@ export function followRoutes(options: FollowRoutesOptions): Router {
         canScan: options.emulator !== undefined,
       })
     } catch (error) {
-      const message = isWechatError(error)
-        ? `WeChat answered ${error.errcode}: ${error.errmsg}`
-        : 'WeChat could not be reached'
-      res.status(502).json({ error: { code: 'upstream_error', message } })
+      next(error) // wechatErrorHandler() answers it like the middleware's routes
     }
   })
 

@@ -1,5 +1,5 @@
-import { isWechatError, isWechatTimeoutError, isWechatValidationError, type QrCodeRequest } from '@wxkit/core'
-import type { Request, Response } from 'express'
+import type { QrCodeRequest } from '@wxkit/core'
+import type { NextFunction, Request, Response } from 'express'
 import '@wxkit/express'
 
 /** WeChat's rule for `scene` in `wxa/getwxacodeunlimit`: at most 32 characters from this set (no `%`). */
@@ -9,9 +9,10 @@ const DEFAULT_WIDTH = 430
 /**
  * `GET /demo/qrcode?scene=…[&width=280..1280]`: a Mini Program code for `scene`, made by
  * `req.wechat.getQrCode` with `check_path: false` (the demo has no released Mini Program pages), answered
- * as the image WeChat returned. Errors answer `{ error: { code, message } }` like the middleware's routes.
+ * as the image WeChat returned. Bad input answers `400 invalid_request`; what `getQrCode` throws goes to
+ * `wechatErrorHandler()`, which answers it like the middleware's routes (45009 → 429 `rate_limited`, …).
  */
-export async function qrCodeRoute(req: Request, res: Response): Promise<void> {
+export async function qrCodeRoute(req: Request, res: Response, next: NextFunction): Promise<void> {
   res.set('Cache-Control', 'no-store')
   const scene = req.query.scene
   if (typeof scene !== 'string' || !SCENE_PATTERN.test(scene)) {
@@ -34,7 +35,7 @@ export async function qrCodeRoute(req: Request, res: Response): Promise<void> {
   try {
     image = await req.wechat.getQrCode(request)
   } catch (error) {
-    sendUpstreamError(res, error)
+    next(error)
     return
   }
   res.type(isPng(image) ? 'image/png' : 'image/jpeg').send(Buffer.from(image))
@@ -53,26 +54,4 @@ function isPng(image: Uint8Array): boolean {
 
 function sendError(res: Response, status: number, code: string, message: string): void {
   res.status(status).json({ error: { code, message } })
-}
-
-/**
- * Maps what `getQrCode` threw onto the middleware's error codes. Only the error's kind, errcode and errmsg
- * are used: @wxkit/core's errors carry no secret, and nothing else of the error reaches the response.
- */
-function sendUpstreamError(res: Response, error: unknown): void {
-  if (isWechatValidationError(error)) {
-    sendError(res, 400, 'invalid_request', error.message)
-  } else if (isWechatError(error)) {
-    const limited = error.errcode === 45009 || error.errcode === 45011
-    sendError(
-      res,
-      limited ? 429 : 502,
-      limited ? 'rate_limited' : 'upstream_error',
-      `WeChat answered ${error.errcode}: ${error.errmsg}`,
-    )
-  } else if (isWechatTimeoutError(error)) {
-    sendError(res, 504, 'upstream_timeout', 'WeChat did not answer in time')
-  } else {
-    sendError(res, 502, 'upstream_error', 'WeChat could not be reached')
-  }
 }

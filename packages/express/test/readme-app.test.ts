@@ -75,7 +75,9 @@ describe.each([
       openid,
       source: 'mini',
     })
-    expect((await call('/api/profile')).status).toBe(401)
+    const signedOut = await call('/api/profile')
+    expect(signedOut.status).toBe(401)
+    expect(await json(signedOut)).toEqual({ error: { code: 'unauthorized', message: 'Sign in first' } })
 
     const phoneCode = await sandbox.emulator().control.mintCode({ kind: 'phone', phoneNumber: '13700000000' })
     const phone = await call('/wechat/mini/phone', {
@@ -93,11 +95,14 @@ describe.each([
       true,
     )
 
-    // The app's own error handler answers without a stack trace: no subscription left for a second send.
+    // No subscription left for a second send: WeChat refuses, and wechatErrorHandler() answers as the
+    // routes do (502 upstream_error, reported to onError once), never a 500 with a stack trace.
     const errorSpy = vi.spyOn(console, 'error').mockImplementation(() => {})
     const refused = await call('/api/notify', { method: 'POST', headers: auth })
-    expect(refused.status).toBe(500)
-    expect(await json(refused)).toEqual({ error: { code: 'internal_error', message: 'Internal error' } })
+    expect(refused.status).toBe(502)
+    expect(await json(refused)).toEqual({
+      error: { code: 'upstream_error', message: expect.stringMatching(/^WeChat answered with errcode \d+$/) },
+    })
     expect(errorSpy).toHaveBeenCalledTimes(1)
     errorSpy.mockRestore()
 
@@ -118,7 +123,11 @@ describe.each([
 
   it('signs a browser in through H5 OAuth behind the proxy, runs onLogin and returns to the page', async () => {
     const jar = new CookieJar()
-    const login = await call('/wechat/oauth/login?returnTo=%2Forders', { jar, headers: forwarded })
+    const page = { ...forwarded, Accept: 'text/html,*/*;q=0.8' }
+    const guarded = await call('/orders', { jar, headers: page })
+    expect(guarded.status).toBe(302)
+    expect(guarded.headers.get('location')).toBe('/wechat/oauth/login?returnTo=%2Forders')
+    const login = await call(guarded.headers.get('location') as string, { jar, headers: forwarded })
     expect(login.status).toBe(302)
     const authorize = new URL(login.headers.get('location') as string)
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${origin}/wechat/oauth/callback`)
@@ -131,6 +140,14 @@ describe.each([
     // On https without a cookie domain the session cookie is a __Host- cookie, which no sibling subdomain
     // can plant.
     expect(done.headers.getSetCookie().join('\n')).toMatch(/__Host-wxkit\.sid=.*; Secure/i)
+
+    const orders = await call('/orders', { jar, headers: page })
+    expect(orders.status).toBe(200)
+    expect(await orders.text()).toMatch(/^Orders of o/)
+    // The Mini Program route is not for an H5 session.
+    const notify = await call('/api/notify', { method: 'POST', jar, headers: forwarded })
+    expect(notify.status).toBe(401)
+    expect((await json(notify)).error.code).toBe('unauthorized')
 
     const profile = await json(await call('/api/profile', { jar, headers: forwarded }))
     expect(profile).toMatchObject({ source: 'oauth', nickname: expect.any(String) })

@@ -1,7 +1,13 @@
 import type { Wechat } from '@wxkit/core'
-import express, { type Request } from 'express'
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express'
 import { expectTypeOf, test } from 'vitest'
-import { type WechatMiddlewareOptions, type WechatUser, wechat } from '../src/index.js'
+import {
+  requireWechatUser,
+  type WechatMiddlewareOptions,
+  type WechatUser,
+  wechat,
+  wechatErrorHandler,
+} from '../src/index.js'
 
 test('req.wechat is the Wechat client and req.wechatUser the optional identity', () => {
   const app = express()
@@ -32,4 +38,14 @@ test('session options are required and the scope is a closed set', () => {
     oauth: { scope: 'snsapi_login' },
     session: { secret: 'x'.repeat(32) },
   })
+})
+
+test('the guard is a request handler and the error handler a four-argument error handler', () => {
+  const app = express()
+  expectTypeOf(requireWechatUser()).toEqualTypeOf<RequestHandler>()
+  expectTypeOf(wechatErrorHandler()).toEqualTypeOf<ErrorRequestHandler>()
+  app.get('/orders', requireWechatUser({ source: 'oauth', redirectToLogin: true }), (_req, res) => res.end())
+  app.use(wechatErrorHandler({ onError: (error, req) => void [error, req.path] }))
+  // @ts-expect-error source is 'mini' or 'oauth'
+  requireWechatUser({ source: 'web' })
 })
