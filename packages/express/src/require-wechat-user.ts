@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { contextOf } from './context/context-state.js'
+import { contextOf, missingContext } from './context/context-state.js'
 import { sessionStoreFailed } from './context/wechat-context.js'
 import { WechatRouteError } from './errors.js'
 import { sendError, sendRedirect } from './http/respond.js'
@@ -52,11 +52,7 @@ export function requireWechatUser(options: RequireWechatUserOptions = {}): Reque
   return function requireWechatUser(req: Request, res: Response, next: NextFunction): void {
     const context = contextOf(req)
     if (!context) {
-      next(
-        new Error(
-          '@wxkit/express: mount wechatContext(options) (or wechat(options)) before requireWechatUser()',
-        ),
-      )
+      next(missingContext('requireWechatUser()'))
       return
     }
     const user = req.wechatUser

@@ -62,3 +62,8 @@ export function contextOf(req: Request): WechatContextState | undefined {
 export function attachContext(req: Request, context: WechatContextState): void {
   ;(req as unknown as Record<symbol, WechatContextState>)[CONTEXT] = context
 }
+
+/** The error a piece mounted without `wechatContext()` / `wechat()` before it passes to `next`. */
+export function missingContext(piece: string): Error {
+  return new Error(`@wxkit/express: mount wechatContext(options) (or wechat(options)) before ${piece}`)
+}

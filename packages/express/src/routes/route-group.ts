@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { contextOf, type WechatContextState } from '../context/context-state.js'
+import { contextOf, missingContext, type WechatContextState } from '../context/context-state.js'
 import { sessionStoreFailed } from '../context/wechat-context.js'
 import { WechatRouteError } from '../errors.js'
 import { sendError } from '../http/respond.js'
@@ -98,11 +98,7 @@ export function mountRoutes(group: RouteGroup<unknown>): RequestHandler {
   return function wechatRoutes(req: Request, res: Response, next: NextFunction): void {
     const context = contextOf(req)
     if (!context) {
-      next(
-        new Error(
-          '@wxkit/express: mount wechatContext(options) (or wechat(options)) before the route factories',
-        ),
-      )
+      next(missingContext('the route factories'))
       return
     }
     if (tableFor !== context) {
