@@ -6,7 +6,7 @@ import {
   isWechatValidationError,
   WechatMessageServer,
 } from '../src/index.js'
-import { calls, client, emulator, rejection } from './helpers.js'
+import { calls, client, DEFAULT_APP, emulator, rejection } from './helpers.js'
 import { AES_KEY, serve, TOKEN } from './push-fixture.js'
 
 const CHECK = '/wxa/msg_sec_check'
@@ -41,6 +41,14 @@ describe('msgSecCheck', () => {
     const error = await rejection(wechat.msgSecCheck({ openid, scene: 2, content: 'x' }))
     expect(isWechatError(error) && error.errcode).toBe(ErrCode.InvalidOpenid)
     expect(error).toMatchObject({ endpoint: CHECK })
+  })
+
+  test("another app's user is WechatError 43104", async () => {
+    const other = { appId: 'wx00000000000other', appSecret: 'other-secret-0000000000000000000' }
+    const { emu, wechat } = await setup({ apps: [DEFAULT_APP, other] })
+    await emu.control.mintCode({ kind: 'login', appId: other.appId, openid: 'oOtherAppUser' })
+    const error = await rejection(wechat.msgSecCheck({ openid: 'oOtherAppUser', scene: 2, content: 'x' }))
+    expect(isWechatError(error) && error.errcode).toBe(ErrCode.AppIdOpenidMismatch)
   })
 
   test('an injected 40001 refreshes the token once', async () => {
