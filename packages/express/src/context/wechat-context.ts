@@ -61,18 +61,7 @@ export function enterContext(
   }
   loading.then(
     (loaded) => {
-      req.wechatSession = loaded
-        ? new WechatSession(
-            loaded,
-            {
-              sessions: context.sessions,
-              appId: context.options.client.appId,
-              ttl: context.options.session.ttl,
-            },
-            req,
-            res,
-          )
-        : undefined
+      req.wechatSession = loaded ? new WechatSession(loaded, context, req, res) : undefined
       req.wechatUser = loaded?.record.user
       then()
     },

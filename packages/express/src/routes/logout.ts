@@ -1,4 +1,5 @@
 import { sendJson } from '../http/respond.js'
+import { endSessions } from '../session/end-sessions.js'
 import type { RouteHandler } from './route-group.js'
 
 /**
@@ -6,10 +7,6 @@ import type { RouteHandler } from './route-group.js'
  * login the session came from, so its callback URL (browser history) cannot sign in again. Idempotent.
  */
 export const logoutRoute: RouteHandler<true> = async (_feature, context, req, res) => {
-  for (const ended of await context.sessions.destroy(req, res)) {
-    if (ended.oauthExchange) await context.exchange.end(ended.oauthExchange)
-  }
-  context.states.clear(req, res)
-  req.wechatUser = undefined
+  await endSessions(context, req, res)
   sendJson(res, 200, { ok: true })
 }

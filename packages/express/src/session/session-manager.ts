@@ -88,14 +88,26 @@ export class SessionManager {
   ): Promise<string> {
     for (const previous of this.#presented(req)) await this.#store.delete(storeKey(previous))
     const createdAt = Date.now()
-    return this.#issue(req, res, { user, createdAt, expiresAt: createdAt + this.#ttl, ...extra }, this.#ttl)
+    const record = { user, createdAt, expiresAt: createdAt + this.#ttl, ...extra }
+    return (await this.#issue(req, res, record, this.#ttl)).token
   }
 
-  /** Moves `session` to a new id (same record), ending the old id. Resolves to the new token. */
-  async regenerate(req: Request, res: Response, session: LoadedSession): Promise<string> {
+  /**
+   * Moves `session` to a new id (the record as the store holds it now), ending the old id, and sets the
+   * cookie. Resolves to the new session, and `undefined` when the session ended meanwhile (a logout in
+   * another tab): an ended session is never brought back.
+   */
+  async regenerate(
+    req: Request,
+    res: Response,
+    session: LoadedSession,
+  ): Promise<(LoadedSession & { token: string }) | undefined> {
+    const record = await this.#store.get(storeKey(session.id))
+    if (!isSessionRecord(record)) return undefined
     await this.#store.delete(storeKey(session.id))
-    const left = (session.record.expiresAt ?? session.record.createdAt + this.#ttl) - Date.now()
-    return this.#issue(req, res, session.record, Math.max(1000, left))
+    const left = (record.expiresAt ?? record.createdAt + this.#ttl) - Date.now()
+    const { id, token } = await this.#issue(req, res, record, Math.max(1000, left))
+    return { id, record, token }
   }
 
   /**
@@ -117,12 +129,17 @@ export class SessionManager {
     return ended
   }
 
-  async #issue(req: Request, res: Response, record: SessionRecord, ttl: number): Promise<string> {
+  async #issue(
+    req: Request,
+    res: Response,
+    record: SessionRecord,
+    ttl: number,
+  ): Promise<{ id: string; token: string }> {
     const id = randomBytes(SESSION_ID_BYTES).toString('base64url')
     await this.#store.set(storeKey(id), record, ttl)
     const token = this.#signer.sign(id)
     writeCookie(req, res, sessionCookieName(req, this.#cookies), token, ttl, this.#cookies.domain)
-    return token
+    return { id, token }
   }
 
   /** The verified session ids the request presents: the bearer token's first, then the cookie's. */

@@ -16,6 +16,10 @@ export interface PrivateRedis {
   refuseWrites(): Promise<void>
   /** Kills the server (SIGKILL), as a crashed Redis. */
   kill(): void
+  /** Stops the server (SIGSTOP): connections stay open and nothing answers, as a frozen host. */
+  freeze(): void
+  /** Lets a frozen server carry on (SIGCONT). */
+  thaw(): void
   close(): Promise<void>
 }
 
@@ -45,6 +49,12 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     },
     kill: () => {
       child.kill('SIGKILL')
+    },
+    freeze: () => {
+      child.kill('SIGSTOP')
+    },
+    thaw: () => {
+      child.kill('SIGCONT')
     },
     close: async () => {
       if (child.exitCode === null && child.signalCode === null) {
