@@ -145,4 +145,30 @@ describe.each(EXPRESS_VERSIONS)('mountable pieces on $name', (version) => {
     expect((await json(await request('/whoami', { jar }))).user.openid).toBe('o_twice')
     expect(map.reads).toBe(1)
   })
+
+  it('gives app routes after wechatContext() the session as req.wechatSession, read from the store once with wechat() after it', async () => {
+    const map = new CountingMap<string, unknown>()
+    const shared = options({ session: { secret: SESSION_SECRET, store: new Keyv({ store: map }) } })
+    const app = version.express()
+    app.use(wechatContext(shared))
+    app.use(wechat(shared))
+    app.get('/session', (req, res) => {
+      res.json({ session: req.wechatSession ?? null, same: req.wechatSession?.user === req.wechatUser })
+    })
+    const request = await listen(app)
+    expect(await json(await request('/session'))).toEqual({ session: null, same: true })
+    const code = await emulator.control.mintCode({ kind: 'login', openid: 'o_context_session' })
+    const jar = new CookieJar()
+    await request('/wechat/mini/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code }),
+      jar,
+    })
+    map.reads = 0
+    const body = await json(await request('/session', { jar }))
+    expect(body.session).toMatchObject({ user: { openid: 'o_context_session' }, source: 'mini' })
+    expect(body.same).toBe(true)
+    expect(map.reads).toBe(1)
+  })
 })

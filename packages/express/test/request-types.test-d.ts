@@ -4,6 +4,7 @@ import { expectTypeOf, test } from 'vitest'
 import {
   requireWechatUser,
   type WechatMiddlewareOptions,
+  type WechatSession,
   type WechatUser,
   wechat,
   wechatErrorHandler,
@@ -48,4 +49,27 @@ test('the guard is a request handler and the error handler a four-argument error
   app.use(wechatErrorHandler({ onError: (error, req) => void [error, req.path] }))
   // @ts-expect-error source is 'mini' or 'oauth'
   requireWechatUser({ source: 'web' })
+})
+
+test('req.wechatSession is the optional session, with decryptData, regenerate and destroy', () => {
+  const app = express()
+  app.get('/', async (req, res) => {
+    expectTypeOf(req.wechatSession).toEqualTypeOf<WechatSession | undefined>()
+    const session = req.wechatSession
+    if (session) {
+      expectTypeOf(session.id).toBeString()
+      expectTypeOf(session.user).toEqualTypeOf<WechatUser>()
+      expectTypeOf(session.source).toEqualTypeOf<'mini' | 'oauth'>()
+      expectTypeOf(session.createdAt).toBeNumber()
+      expectTypeOf(session.expiresAt).toBeNumber()
+      expectTypeOf(session.decryptData<{ stepInfoList: unknown[] }>('data', 'iv')).toEqualTypeOf<{
+        stepInfoList: unknown[]
+      }>()
+      expectTypeOf(session.regenerate()).toEqualTypeOf<Promise<string>>()
+      expectTypeOf(session.destroy()).toEqualTypeOf<Promise<void>>()
+      // @ts-expect-error the session_key is never a property
+      session.sessionKey
+    }
+    res.end()
+  })
 })

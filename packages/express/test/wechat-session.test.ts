@@ -82,7 +82,7 @@ describe.each(EXPRESS_VERSIONS)('req.wechatSession on $name', (version) => {
   async function miniLogin(
     app: TestApp,
     openid: string,
-    init: { jar?: CookieJar; headers?: HeadersInit } = {},
+    init: { jar?: CookieJar; headers?: Record<string, string> } = {},
   ) {
     const code = await emulator.control.mintCode({ kind: 'login', openid })
     const response = await app.request('/wechat/mini/login', { method: 'POST', json: { code }, ...init })
