@@ -57,6 +57,21 @@ describe.each(EXPRESS_VERSIONS)('mountable pieces on $name', (version) => {
       return response
     }
   }
+  /** A jar holding the session of a `/wechat/mini/login` as `openid`. */
+  async function miniLoginJar(
+    request: Awaited<ReturnType<typeof listen>>,
+    openid: string,
+  ): Promise<CookieJar> {
+    const code = await emulator.control.mintCode({ kind: 'login', openid })
+    const jar = new CookieJar()
+    await request('/wechat/mini/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code }),
+      jar,
+    })
+    return jar
+  }
   const options = (extra: Partial<WechatMiddlewareOptions> = {}): WechatMiddlewareOptions => ({
     config: emulatorConfig(emulator),
     session: { secret: SESSION_SECRET },
@@ -133,14 +148,7 @@ describe.each(EXPRESS_VERSIONS)('mountable pieces on $name', (version) => {
       res.json({ user: req.wechatUser ?? null })
     })
     const request = await listen(app)
-    const code = await emulator.control.mintCode({ kind: 'login', openid: 'o_twice' })
-    const jar = new CookieJar()
-    await request('/wechat/mini/login', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ code }),
-      jar,
-    })
+    const jar = await miniLoginJar(request, 'o_twice')
     map.reads = 0
     expect((await json(await request('/whoami', { jar }))).user.openid).toBe('o_twice')
     expect(map.reads).toBe(1)
@@ -157,14 +165,7 @@ describe.each(EXPRESS_VERSIONS)('mountable pieces on $name', (version) => {
     })
     const request = await listen(app)
     expect(await json(await request('/session'))).toEqual({ session: null, same: true })
-    const code = await emulator.control.mintCode({ kind: 'login', openid: 'o_context_session' })
-    const jar = new CookieJar()
-    await request('/wechat/mini/login', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ code }),
-      jar,
-    })
+    const jar = await miniLoginJar(request, 'o_context_session')
     map.reads = 0
     const body = await json(await request('/session', { jar }))
     expect(body.session).toMatchObject({ user: { openid: 'o_context_session' }, source: 'mini' })

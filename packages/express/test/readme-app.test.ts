@@ -5,7 +5,8 @@ import Keyv from 'keyv'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CookieJar, json } from './support/app-harness.js'
 import { DEFAULT_APP } from './support/emulator.js'
-import { importListening, readmeCode, readmeSandbox } from './support/readme-code.js'
+import { encryptOpenData } from './support/open-data.js'
+import { importListening, readmeCaller, readmeCode, readmeSandbox } from './support/readme-code.js'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const sandbox = readmeSandbox('.generated')
@@ -50,13 +51,22 @@ describe.each([
     await cache?.disconnect()
   })
 
-  const call = async (path: string, init: RequestInit & { jar?: CookieJar } = {}) => {
-    const headers = new Headers(init.headers)
-    if (init.jar?.header()) headers.set('Cookie', init.jar.header())
-    const response = await fetch(`${url}${path}`, { ...init, headers, redirect: 'manual' })
-    init.jar?.store(response)
-    return response
+  /** The session_key the app stored for `openid`, read from Redis as WeChat's client would know it. */
+  const storedSessionKey = async (openid: string): Promise<string> => {
+    const peek = new Keyv({ store: new KeyvRedis(REDIS_URL), namespace })
+    try {
+      for await (const [, value] of peek.iterator?.(namespace) ?? []) {
+        const text = JSON.stringify(value)
+        const key = /"sessionKey":"([^"]+)"/.exec(text)?.[1]
+        if (key && text.includes(openid)) return key
+      }
+    } finally {
+      await peek.disconnect()
+    }
+    throw new Error(`no session_key stored for ${openid}`)
   }
+
+  const call = readmeCaller(() => url)
 
   it('signs a Mini Program in, reads the phone number and sends a message with the bearer token', async () => {
     const code = await sandbox
@@ -105,6 +115,25 @@ describe.each([
     })
     expect(errorSpy).toHaveBeenCalledTimes(1)
     errorSpy.mockRestore()
+
+    // Open data is decrypted with the session's own session_key (the test plays WeChat, which knows it).
+    const sessionKey = await storedSessionKey(openid)
+    const werun = { stepInfoList: [{ timestamp: 1_700_000_000, step: 4200 }] }
+    const sealed = encryptOpenData(sessionKey, DEFAULT_APP.appId, werun)
+    const decrypted = await call('/api/werun', {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify(sealed),
+    })
+    expect(await json(decrypted)).toMatchObject(werun)
+    const foreign = encryptOpenData(sessionKey, 'wx0000000000000000', werun)
+    const refusedData = await call('/api/werun', {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify(foreign),
+    })
+    expect(refusedData.status).toBe(400)
+    expect((await json(refusedData)).error.code).toBe('invalid_request')
 
     expect((await call('/wechat/logout', { method: 'POST', headers: auth })).status).toBe(200)
     expect((await call('/wechat/me', { headers: auth })).status).toBe(401)

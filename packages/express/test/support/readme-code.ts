@@ -3,6 +3,7 @@ import { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { RunningEmulator } from '@wxkit/emulator'
 import { afterAll, beforeAll, vi } from 'vitest'
+import type { CookieJar } from './cookie-jar.js'
 import { startTestEmulator } from './emulator.js'
 
 const README = new URL('../../README.md', import.meta.url)
@@ -67,5 +68,19 @@ export function readmeSandbox(folder: string): ReadmeSandbox {
       return emulator
     },
     folder: url,
+  }
+}
+
+/** fetch against a README app at `base()`, with an optional cookie jar; never follows redirects. */
+export function readmeCaller(
+  base: () => string,
+): (path: string, init?: RequestInit & { jar?: CookieJar }) => Promise<Response> {
+  return async (path, init = {}) => {
+    const { jar, ...rest } = init
+    const headers = new Headers(rest.headers)
+    if (jar?.header()) headers.set('Cookie', jar.header())
+    const response = await fetch(`${base()}${path}`, { ...rest, headers, redirect: 'manual' })
+    jar?.store(response)
+    return response
   }
 }
