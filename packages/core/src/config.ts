@@ -134,7 +134,7 @@ export interface ResolvedConfig {
 const noop = (): void => {}
 
 /** The default of every option. */
-export const DEFAULTS = {
+const DEFAULTS = {
   env: 'release',
   baseURL: 'https://api.weixin.qq.com',
   oauthBaseURL: 'https://open.weixin.qq.com',

@@ -12,6 +12,14 @@ interface BaseErrorOptions {
 }
 
 /**
+ * The brand every `@wxkit/core` error carries. `Symbol.for` keys it in the global registry, which every
+ * copy of the package and every realm (a `vm` context, a worker's module graph) shares, so the guards
+ * recognise an error from another copy where `instanceof` does not, and no plain `Error` that merely has
+ * the right `name` passes.
+ */
+const WXKIT_ERROR = Symbol.for('wxkit.error')
+
+/**
  * Base class of every error `@wxkit/core` throws. Use the `is…Error()` guards rather than `instanceof`
  * when several copies of the package may be loaded.
  */
@@ -23,6 +31,8 @@ export class WechatClientError extends Error {
     super(message, options.cause ? { cause: options.cause } : undefined)
     this.name = 'WechatClientError'
     this.endpoint = options.endpoint
+    // Non-enumerable: the brand stays out of toJSON(), JSON.stringify and util.inspect.
+    Object.defineProperty(this, WXKIT_ERROR, { value: true })
   }
 
   /** A plain, secret-free representation for structured logs. */
@@ -141,59 +151,42 @@ export class WechatDecryptError extends WechatClientError {
   }
 }
 
-const hasName = (value: unknown, ...names: string[]): boolean =>
-  value instanceof Error && names.includes(value.name)
+/** True when `value` carries the brand and, if a `name` is given, has that name (the subclass). */
+const isBranded = (value: unknown, name?: string): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as Record<symbol, unknown>)[WXKIT_ERROR] === true &&
+  (name === undefined || (value as { name?: unknown }).name === name)
 
-/** True for any error thrown by `@wxkit/core`. */
+/** True for any error thrown by `@wxkit/core`, also from another copy of the package or another realm. */
 export function isWechatClientError(value: unknown): value is WechatClientError {
-  return (
-    value instanceof WechatClientError ||
-    hasName(
-      value,
-      'WechatClientError',
-      'WechatError',
-      'WechatValidationError',
-      'WechatHttpError',
-      'WechatTimeoutError',
-      'WechatNetworkError',
-      'WechatResponseError',
-      'WechatDecryptError',
-    )
-  )
+  return isBranded(value)
 }
 /** True when WeChat answered with a non-zero errcode. */
 export function isWechatError(value: unknown): value is WechatError {
-  return hasName(value, 'WechatError') && typeof (value as WechatError).errcode === 'number'
+  return isBranded(value, 'WechatError') && typeof (value as WechatError).errcode === 'number'
 }
 /** True for an input validation error. */
 export function isWechatValidationError(value: unknown): value is WechatValidationError {
-  return hasName(value, 'WechatValidationError')
+  return isBranded(value, 'WechatValidationError')
 }
 /** True for a non-2xx HTTP answer. */
 export function isWechatHttpError(value: unknown): value is WechatHttpError {
-  return hasName(value, 'WechatHttpError')
+  return isBranded(value, 'WechatHttpError')
 }
 /** True for a per-attempt timeout. */
 export function isWechatTimeoutError(value: unknown): value is WechatTimeoutError {
-  return hasName(value, 'WechatTimeoutError')
+  return isBranded(value, 'WechatTimeoutError')
 }
 /** True for a request that got no response. */
 export function isWechatNetworkError(value: unknown): value is WechatNetworkError {
-  return hasName(value, 'WechatNetworkError')
+  return isBranded(value, 'WechatNetworkError')
 }
 /** True for an unusable 2xx response body. */
 export function isWechatResponseError(value: unknown): value is WechatResponseError {
-  return hasName(value, 'WechatResponseError')
+  return isBranded(value, 'WechatResponseError')
 }
-/** True for a decryption or watermark failure. */
+/** True for a decryption or watermark failure (`WechatMessageDecryptError` included). */
 export function isWechatDecryptError(value: unknown): value is WechatDecryptError {
-  return hasName(value, 'WechatDecryptError')
-}
-
-/** Whether a failure is worth retrying on an idempotent call (network, timeout, 5xx/408/429, errcode -1). */
-export function isTransientError(error: unknown): boolean {
-  if (isWechatNetworkError(error) || isWechatTimeoutError(error)) return true
-  if (isWechatHttpError(error)) return error.status >= 500 || error.status === 408 || error.status === 429
-  if (isWechatError(error)) return error.errcode === -1
-  return false
+  return isBranded(value, 'WechatDecryptError')
 }

@@ -1,9 +1,9 @@
 import type { SharedCache } from './shared-cache.js'
 
 /** WeChat's stable_token force_refresh limits: 20 a day, 30 s apart. */
-export const FORCE_REFRESH_DAILY_LIMIT = 20
+const FORCE_REFRESH_DAILY_LIMIT = 20
 /** Minimum spacing of two force refreshes, in ms. */
-export const FORCE_REFRESH_SPACING_MS = 30_000
+const FORCE_REFRESH_SPACING_MS = 30_000
 
 const DAY_MS = 86_400_000
 const CHINA_OFFSET_MS = 8 * 3_600_000

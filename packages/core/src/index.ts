@@ -41,27 +41,14 @@ export type {
 } from './apis/oauth.js'
 export type { QrCodeTicketRequest, QrCodeTicketResponse } from './apis/qr-code-ticket.js'
 export type { QrCodeRequest } from './apis/qrcode.js'
-export {
-  type MiniProgramState,
-  miniProgramStateOf,
-  type PushTemplateConfig,
-  type SubscribeMessageRequest,
-} from './apis/subscribe.js'
+export type { MiniProgramState, PushTemplateConfig, SubscribeMessageRequest } from './apis/subscribe.js'
 export type { TemplateMessageRequest, TemplateMessageResponse } from './apis/template-message.js'
 export type { WxaCodeRequest, WxaQrCodeRequest } from './apis/wxa-code.js'
-export {
-  DEFAULTS,
-  type TokenMode,
-  type WechatConfig,
-  type WechatEnv,
-  type WechatRetryOptions,
-} from './config.js'
-export { type JsSdkSignatureInput, signJsSdk, stripUrlFragment } from './crypto/js-sdk-signature.js'
-export { createNonce } from './crypto/nonce.js'
+export type { TokenMode, WechatConfig, WechatEnv, WechatRetryOptions } from './config.js'
+export { type JsSdkSignatureInput, signJsSdk } from './crypto/js-sdk-signature.js'
 export { decryptOpenData, verifyRawData } from './crypto/open-data.js'
-export { ErrCode, type ErrCodeValue, TOKEN_INVALID_ERRCODES } from './errcode.js'
+export { ErrCode, type ErrCodeValue } from './errcode.js'
 export {
-  isTransientError,
   isWechatClientError,
   isWechatDecryptError,
   isWechatError,
@@ -79,7 +66,6 @@ export {
   WechatTimeoutError,
   WechatValidationError,
 } from './errors.js'
-export { FORCE_REFRESH_DAILY_LIMIT, FORCE_REFRESH_SPACING_MS } from './force-refresh-budget.js'
 export type {
   AfterResponseState,
   BeforeRequestState,
@@ -142,9 +128,7 @@ export type {
 } from './push/message-types.js'
 export type { WechatPushRequest, WechatPushResponse } from './push/push-http.js'
 export type { WechatNewsArticle, WechatReply } from './push/reply-types.js'
-export { redactUrl } from './redact.js'
 export type { RequestOptions, TokenOptions } from './request-options.js'
-export { SAFETY_MARGIN_MS } from './token-cache.js'
 export { truncateString } from './truncate-string.js'
 export { Wechat } from './wechat.js'
 export type { WechatRequest } from './wechat-request.js'

@@ -41,7 +41,7 @@ interface LoadOptions {
 }
 
 /** How much earlier than WeChat's expiry a cached value is retired, in ms (at most half the lifetime). */
-export const SAFETY_MARGIN_MS = 300_000
+const SAFETY_MARGIN_MS = 300_000
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { ErrCode, TOKEN_INVALID_ERRCODES, WechatError } from '../src/index.js'
+import { TOKEN_INVALID_ERRCODES } from '../src/errcode.js'
+import { ErrCode, WechatError } from '../src/index.js'
 
 /** Every errcode the fact sheet (wechat-api.md §1, §4–§8, §10, §11, §15) documents for the server APIs. */
 const FACT_SHEET_ERRCODES = [

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { createNonce, signJsSdk, stripUrlFragment } from '../src/index.js'
+import { stripUrlFragment } from '../src/crypto/js-sdk-signature.js'
+import { createNonce } from '../src/crypto/nonce.js'
+import { signJsSdk } from '../src/index.js'
 
 const ticket = 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg'
 const base = { jsapi_ticket: ticket, noncestr: 'Wm3WZYTPz0wzccnW', timestamp: 1414587457 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { isWechatError, isWechatValidationError, miniProgramStateOf } from '../src/index.js'
+import { miniProgramStateOf } from '../src/apis/subscribe.js'
+import { isWechatError, isWechatValidationError } from '../src/index.js'
 import { calls, client, emulator, rejection } from './helpers.js'
 
 const SEND = '/cgi-bin/message/subscribe/send'
@@ -85,7 +86,7 @@ describe('sendMessageWithTemplate', () => {
   test('maps values by position onto templateKeys and uses env for miniprogram_state', async () => {
     const { emu, wechat, openid } = await setup('develop')
     await wechat.sendMessageWithTemplate(
-      { templateId: 'TPL_SHIP', templateKeys: ['thing1', 'time2'], page: 'pages/order/order', templateNo: 7 },
+      { templateId: 'TPL_SHIP', templateKeys: ['thing1', 'time2'], page: 'pages/order/order' },
       ['Parcel', '15:01'],
       openid,
     )

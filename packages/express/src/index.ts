@@ -9,7 +9,6 @@ export { safeReturnTo } from './oauth/return-to.js'
 export type {
   WechatJsSdkOptions,
   WechatMiddlewareOptions,
-  WechatMiniProgramOptions,
   WechatOauthOptions,
   WechatSessionOptions,
 } from './options.js'

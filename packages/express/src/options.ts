@@ -23,10 +23,6 @@ export interface WechatJsSdkOptions {
   jsApiList?: string[] | undefined
 }
 
-/** Options of the Mini Program routes (`POST {prefix}/mini/login`, `POST {prefix}/mini/phone`). None yet. */
-// biome-ignore lint/complexity/noBannedTypes: an empty options object keeps room for later options.
-export type WechatMiniProgramOptions = {}
-
 /** Options of the H5 OAuth routes (`GET {prefix}/oauth/login`, `GET {prefix}/oauth/callback`). */
 export interface WechatOauthOptions {
   /**
@@ -124,8 +120,8 @@ export interface WechatMiddlewareOptions {
   prefix?: string | undefined
   /** The JS-SDK config route; `false` turns it off. @default {} */
   jssdk?: WechatJsSdkOptions | false | undefined
-  /** The Mini Program login and phone routes; `false` turns them off. @default {} */
-  miniProgram?: WechatMiniProgramOptions | false | undefined
+  /** The Mini Program login and phone routes (no options of their own yet); `false` turns them off. @default {} */
+  miniProgram?: Record<string, never> | false | undefined
   /** The H5 OAuth login routes; `false` turns them off. @default {} */
   oauth?: WechatOauthOptions | false | undefined
   /**

@@ -30,8 +30,6 @@ export interface PushTemplateConfig {
   templateKeys: string[]
   /** Page opened on tap. */
   page?: string
-  /** Your own reference number for the template (not sent to WeChat). */
-  templateNo?: number | string
 }
 
 const STATE_BY_ENV: Record<WechatEnv, MiniProgramState> = {
