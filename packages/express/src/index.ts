@@ -12,6 +12,14 @@ export type {
   WechatOauthOptions,
   WechatSessionOptions,
 } from './options.js'
+export type {
+  PayNotifyContext,
+  PayNotifyLogger,
+  PayNotifyRoutesOptions,
+  PayRefundHandler,
+  PayTransactionHandler,
+  WechatPayNotifyOptions,
+} from './pay/pay-notify-options.js'
 export type { RequireWechatUserOptions } from './require-wechat-user.js'
 export { requireWechatUser } from './require-wechat-user.js'
 export { jssdkRoutes } from './routes/jssdk-routes.js'
@@ -19,5 +27,6 @@ export type { MessageRoutesOptions } from './routes/message-routes.js'
 export { messageRoutes } from './routes/message-routes.js'
 export { miniProgramRoutes } from './routes/mini-program-routes.js'
 export { oauthRoutes } from './routes/oauth-routes.js'
+export { payNotifyRoutes } from './routes/pay-notify-routes.js'
 export { sessionRoutes } from './routes/session-routes.js'
 export type { WechatSession } from './session/wechat-session.js'

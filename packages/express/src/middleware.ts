@@ -6,6 +6,7 @@ import { JSSDK_ROUTES } from './routes/jssdk-routes.js'
 import { MESSAGE_ROUTES } from './routes/message-routes.js'
 import { MINI_PROGRAM_ROUTES } from './routes/mini-program-routes.js'
 import { OAUTH_ROUTES } from './routes/oauth-routes.js'
+import { PAY_NOTIFY_ROUTES } from './routes/pay-notify-routes.js'
 import { type RouteGroup, routeTable, runRoute } from './routes/route-group.js'
 import { SESSION_ROUTES } from './routes/session-routes.js'
 
@@ -18,6 +19,7 @@ const GROUPS: readonly RouteGroup<unknown>[] = [
   MESSAGE_ROUTES,
   MINI_PROGRAM_ROUTES,
   OAUTH_ROUTES,
+  PAY_NOTIFY_ROUTES,
   SESSION_ROUTES,
 ] as RouteGroup<unknown>[]
 
@@ -38,6 +40,7 @@ const GROUPS: readonly RouteGroup<unknown>[] = [
  * | `GET /me` | the identity or 401 |
  * | `POST /logout` | `{ ok: true }` |
  * | `GET\|POST /messages` | WeChat's push (with `messages`: a `WechatMessageServer`) |
+ * | `POST /pay/notify` | WeChat Pay's notifications (with `pay`: a `WechatPay` and its handlers) |
  *
  * A session is a signed cookie, or for Mini Programs (no cookie jar) the same signed id sent back as
  * `Authorization: Bearer <sessionToken>`. Errors are `{ error: { code, message } }` with stable codes.
@@ -45,7 +48,7 @@ const GROUPS: readonly RouteGroup<unknown>[] = [
  * The routes read their own JSON bodies, so the app needs no body parser. Mounting the middleware twice is
  * harmless and reads the session store once. To mount the features on paths of your own, use
  * {@link wechatContext} with `jssdkRoutes()`, `miniProgramRoutes()`, `oauthRoutes()` and `sessionRoutes()`
- * (and `messageRoutes(server)`, which needs no context).
+ * (and `messageRoutes(server)` and `payNotifyRoutes(pay, handlers)`, which need no context).
  *
  * @example
  * ```ts

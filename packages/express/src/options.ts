@@ -9,6 +9,9 @@ import type { Request, Response } from 'express'
 import Keyv from 'keyv'
 import type { WechatUser } from './identity.js'
 import { safeReturnTo } from './oauth/return-to.js'
+import type { WechatPayNotifyOptions } from './pay/pay-notify-options.js'
+import { PayNotifyRoute } from './pay/pay-notify-route.js'
+import { resolvePayNotifyOptions } from './pay/resolve-pay-notify.js'
 import { createMemoryStore } from './session/memory-store.js'
 
 /** Options of the JS-SDK config route (`GET {prefix}/jssdk/config`). */
@@ -129,6 +132,13 @@ export interface WechatMiddlewareOptions {
    * `WechatMessageServer` of `@wxkit/core` with its handlers. Off unless given; see `messageRoutes()`.
    */
   messages?: WechatMessageServer | false | undefined
+  /**
+   * WeChat Pay's notifications at `{prefix}/pay/notify` (the `notify_url` of your orders): the
+   * `WechatPay` client of `@wxkit/pay` and the handlers, each notification handled once (in the session
+   * store, with `session.lock` across instances, unless `pay.store` / `pay.lock` say otherwise). Off unless
+   * given; see `payNotifyRoutes()`.
+   */
+  pay?: WechatPayNotifyOptions | false | undefined
   /** Session options; `secret` is required. */
   session: WechatSessionOptions
   /**
@@ -161,6 +171,7 @@ export interface ResolvedOptions {
     | { scope: 'snsapi_base' | 'snsapi_userinfo'; defaultReturnTo: string; redirectUri: string | undefined }
     | false
   messages: WechatMessageServer | false
+  pay: PayNotifyRoute | false
   session: {
     secrets: string[]
     /** The session cookie's name on http, and on https when `domain` or `cookieName` is set. */
@@ -201,6 +212,7 @@ const TOP_LEVEL_KEYS = [
   'miniProgram',
   'oauth',
   'messages',
+  'pay',
   'session',
   'onLogin',
   'onError',
@@ -211,7 +223,7 @@ const TOP_LEVEL_KEYS = [
 ]
 
 /** Thrown at start-up for an invalid option; the message names the package and the option. */
-function optionError(option: string, problem: string): TypeError {
+export function optionError(option: string, problem: string): TypeError {
   return new TypeError(`@wxkit/express: option "${option}" ${problem}`)
 }
 
@@ -231,19 +243,23 @@ export function resolveOptions(options: WechatMiddlewareOptions): ResolvedOption
   const logger = options.logger ?? options.config?.logger ?? console
   if (typeof logger?.warn !== 'function') throw optionError('logger', 'must have warn(message)')
 
+  const bodyTimeoutMs = resolveMilliseconds('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULTS.bodyTimeoutMs)
+  const onError = resolveCallback('onError', options.onError)
+
   const resolved: ResolvedOptions = {
     client,
     publicUrl,
     logger,
-    bodyTimeoutMs: resolveMilliseconds('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULTS.bodyTimeoutMs),
+    bodyTimeoutMs,
     prefix,
     jssdk: resolveJsSdk(options.jssdk, publicUrl),
     miniProgram: resolveMiniProgram(options.miniProgram),
     oauth: resolveOauth(options.oauth),
     messages: resolveMessages(options.messages),
+    pay: resolvePay(options.pay, { ...session, logger, onError, bodyTimeoutMs }, prefix),
     session,
     onLogin: resolveCallback('onLogin', options.onLogin),
-    onError: resolveCallback('onError', options.onError),
+    onError,
     bodyLimit: resolveBodyLimit(options.bodyLimit),
   }
   if (process.env.NODE_ENV === 'production') requireCanonicalOrigin(resolved)
@@ -282,6 +298,24 @@ function resolveMessages(messages: unknown): WechatMessageServer | false {
   if (messages === undefined || messages === false) return false
   assertMessageServer(messages, 'option "messages"')
   return messages
+}
+
+/** The notify route of `wechat({ pay })`, on the middleware's store, lock, logger and `onError`. */
+function resolvePay(
+  pay: unknown,
+  fallbacks: ResolvedOptions['session'] & Pick<ResolvedOptions, 'logger' | 'onError' | 'bodyTimeoutMs'>,
+  prefix: string,
+): PayNotifyRoute | false {
+  if (pay === undefined || pay === false) return false
+  if (!isPlainObject(pay)) throw optionError('pay', 'must be an object such as { client, onTransaction }')
+  const { client, ...rest } = pay as Partial<WechatPayNotifyOptions>
+  const options = resolvePayNotifyOptions(
+    client,
+    rest,
+    { path: 'pay.', clientOption: 'option "pay.client"' },
+    fallbacks,
+  )
+  return new PayNotifyRoute(options, `wechat({ pay }) (at ${prefix}/pay/notify)`)
 }
 
 /** A time option in milliseconds, 1 to 600000, or `fallback` when absent. */
@@ -501,7 +535,8 @@ function resolveBodyLimit(limit: unknown): number {
   return limit
 }
 
-function rejectUnknownKeys(path: string, value: object, known: string[]): void {
+/** Throws for a key of `value` that is not in `known` (typos fail at start-up). */
+export function rejectUnknownKeys(path: string, value: object, known: string[]): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
       throw optionError(`${path}${key}`, `is unknown (known options: ${known.join(', ') || 'none'})`)
@@ -509,7 +544,8 @@ function rejectUnknownKeys(path: string, value: object, known: string[]): void {
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** True for `{…}` literals and `Object.create(null)`, not arrays or class instances. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
   const proto = Object.getPrototypeOf(value)
   return proto === Object.prototype || proto === null
@@ -519,7 +555,8 @@ function isPlainObjectOrInstance(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function isKeyvLike(value: unknown): value is Keyv {
+/** True for a Keyv, also from another copy of the package (by shape). */
+export function isKeyvLike(value: unknown): value is Keyv {
   if (value instanceof Keyv) return true
   return (
     typeof value === 'object' &&

@@ -11,12 +11,18 @@ import { payloadTooLarge, readRawBody, refuseAnnouncedOversize } from './read-bo
  *   `req.rawBody` kept by a parser's `verify` hook), or a string that provably re-encodes to the bytes
  *   received (UTF-8, nothing replaced, the announced `Content-Length`). Anything else (`express.json()`'s
  *   object, an XML parser's object, a string that may differ) is a `500 internal_error` that names the
- *   parser to move, never a verdict on a body that is not the one WeChat sent.
+ *   parser to move, never a verdict on a body that is not the one WeChat sent. `route` is how that
+ *   message names the route to mount first.
  */
-export async function readExactBody(req: Request, limit: number, timeoutMs: number): Promise<Buffer> {
+export async function readExactBody(
+  req: Request,
+  limit: number,
+  timeoutMs: number,
+  route = 'messageRoutes()',
+): Promise<Buffer> {
   refuseAnnouncedOversize(req, limit)
   if (!streamConsumed(req)) return readRawBody(req, limit, timeoutMs)
-  const kept = keptBytes(req)
+  const kept = keptBytes(req, route)
   if (typeof kept === 'string') throw new WechatRouteError('internal_error', kept)
   if (kept.length > limit) throw payloadTooLarge(limit)
   return kept
@@ -28,20 +34,21 @@ function streamConsumed(req: Request): boolean {
 }
 
 /** The exact bytes an earlier parser left, or why there are none (the error message). */
-function keptBytes(req: Request): Buffer | string {
+function keptBytes(req: Request, route: string): Buffer | string {
   const { rawBody } = req as { rawBody?: unknown }
   for (const candidate of [rawBody, req.body]) {
     if (Buffer.isBuffer(candidate)) return candidate
     if (typeof candidate === 'string') {
       if (isExactText(req, candidate)) return Buffer.from(candidate, 'utf8')
       return consumedBy(
+        route,
         'express.text() (or another text parser)',
         'turned it into a string that may differ from the bytes received',
       )
     }
   }
   if (req.body === undefined || req.body === null) {
-    return consumedBy('an earlier middleware', 'read the request body and kept nothing of it')
+    return consumedBy(route, 'an earlier middleware', 'read the request body and kept nothing of it')
   }
   const type = (req.get('Content-Type') ?? '').toLowerCase()
   const parser = type.includes('json')
@@ -51,13 +58,13 @@ function keptBytes(req: Request): Buffer | string {
       : type.includes('urlencoded')
         ? 'express.urlencoded()'
         : 'a body parser'
-  return consumedBy(parser, 'replaced it with a parsed object')
+  return consumedBy(route, parser, 'replaced it with a parsed object')
 }
 
-function consumedBy(parser: string, what: string): string {
+function consumedBy(route: string, parser: string, what: string): string {
   return (
-    `@wxkit/express: ${parser} ran before messageRoutes() and ${what}, but WeChat's pushes must be ` +
-    `verified on the exact bytes. Mount messageRoutes() before ${parser}, limit that parser to other ` +
+    `@wxkit/express: ${parser} ran before ${route} and ${what}, but what WeChat sends there must be ` +
+    `verified on the exact bytes. Mount ${route} before ${parser}, limit that parser to other ` +
     `paths, or use express.raw() (or keep req.rawBody as a Buffer) for this path.`
   )
 }

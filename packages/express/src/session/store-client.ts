@@ -6,6 +6,19 @@ export interface StoreLogger {
   warn(message: string): void
 }
 
+/** What a store outage is called: in the log when it starts and ends, and in the error it raises. */
+export interface StoreOutageMessages {
+  down: string
+  up: string
+  unavailable: string
+}
+
+const SESSION_STORE_OUTAGE: StoreOutageMessages = {
+  down: '@wxkit/express: the session store failed or did not answer in time; requests carry on signed out and routes that need the store answer 503 store_unavailable until it answers again',
+  up: '@wxkit/express: the session store answers again',
+  unavailable: 'The session store is unavailable; try again shortly',
+}
+
 /**
  * The session store seen through checked, time-bounded operations. Keyv swallows store errors (a failed
  * `get` answers `undefined`, a failed `set` answers `false`, a failed `delete` only emits `'error'`), and a
@@ -17,13 +30,20 @@ export class StoreClient {
   readonly keyv: Keyv
   readonly #timeoutMs: number
   readonly #logger: StoreLogger
+  readonly #outage: StoreOutageMessages
   #errorEvents = 0
   #down = false
 
-  constructor(keyv: Keyv, timeoutMs: number, logger: StoreLogger) {
+  constructor(
+    keyv: Keyv,
+    timeoutMs: number,
+    logger: StoreLogger,
+    outage: StoreOutageMessages = SESSION_STORE_OUTAGE,
+  ) {
     this.keyv = keyv
     this.#timeoutMs = timeoutMs
     this.#logger = logger
+    this.#outage = outage
     try {
       keyv.on('error', () => {
         this.#errorEvents++
@@ -78,18 +98,14 @@ export class StoreClient {
   #failed(cause?: unknown): WechatRouteError {
     if (!this.#down) {
       this.#down = true
-      this.#logger.warn(
-        '@wxkit/express: the session store failed or did not answer in time; requests carry on signed out and routes that need the store answer 503 store_unavailable until it answers again',
-      )
+      this.#logger.warn(this.#outage.down)
     }
-    return new WechatRouteError('store_unavailable', 'The session store is unavailable; try again shortly', {
-      cause,
-    })
+    return new WechatRouteError('store_unavailable', this.#outage.unavailable, { cause })
   }
 
   #recovered(): void {
     if (!this.#down) return
     this.#down = false
-    this.#logger.warn('@wxkit/express: the session store answers again')
+    this.#logger.warn(this.#outage.up)
   }
 }
