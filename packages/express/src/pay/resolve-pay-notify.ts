@@ -50,7 +50,10 @@ export function resolvePayNotifyOptions(
   const onTransaction = resolveCallback(`${path}onTransaction`, value.onTransaction)
   const onRefund = resolveCallback(`${path}onRefund`, value.onRefund)
   if (!onTransaction && !onRefund) {
-    throw optionError(`${path}onTransaction`, 'or option "onRefund" is required: the handler(s) to run')
+    throw optionError(
+      `${path}onTransaction`,
+      `or option "${path}onRefund" is required: the handler(s) to run`,
+    )
   }
   if (value.store !== undefined && !isKeyvLike(value.store)) {
     throw optionError(`${path}store`, 'must be a Keyv instance')
