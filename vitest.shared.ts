@@ -23,7 +23,10 @@ export function defineWxkitConfig(overrides: ViteUserConfig = {}): ViteUserConfi
       ...overrides.resolve,
     },
     test: {
-      reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+      reporters: [
+        'default',
+        ['json', { outputFile: `test-results/${process.env.WXKIT_VITEST_REPORT ?? 'vitest'}.json` }],
+      ],
       testTimeout: 20_000,
       hookTimeout: 30_000,
       ...overrides.test,
