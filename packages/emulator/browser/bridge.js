@@ -1,7 +1,8 @@
 /*
  * wxkit emulator: a WeixinJSBridge stand-in for desktop browsers.
  * Load this BEFORE jweixin (weixin-js-sdk): it makes jweixin believe it runs inside WeChat, answers its
- * bridge calls, and checks wx.config signatures against the emulator's live jsapi tickets.
+ * bridge calls, checks wx.config signatures against the emulator's live jsapi tickets, and pays
+ * wx.chooseWXPay / getBrandWCPayRequest orders through the emulated WeChat Pay.
  * For development and tests only; never ship it to production.
  */
 
@@ -20,6 +21,7 @@
  *   promptScan: boolean,
  *   chooseImageCount: number,
  *   location: BridgeLocation,
+ *   payResult: 'SUCCESS' | 'PAYERROR' | 'cancel',
  *   [key: string]: unknown,
  * }} BridgeOptions
  * @typedef {{ title: unknown, desc?: unknown, link: unknown, imgUrl: unknown }} ShareData
@@ -42,6 +44,7 @@
     promptScan: false,
     chooseImageCount: 1,
     location: { latitude: 22.540503, longitude: 113.934528, speed: 0, accuracy: 30 },
+    payResult: 'SUCCESS',
   }
   const given = /** @type {Record<string, unknown> | null | undefined} */ (w.wxkitBridgeOptions)
   if (given && typeof given === 'object') {
@@ -221,6 +224,23 @@
   }
 
   /**
+   * POST a JSON body to one of the emulator's bridge routes; resolves with the parsed answer.
+   * @param {string} url
+   * @param {Record<string, unknown>} body
+   * @returns {Promise<any>}
+   */
+  function postToEmulator(url, body) {
+    return fetch(url, {
+      method: 'POST',
+      mode: 'cors',
+      credentials: 'omit',
+      cache: 'no-store',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((response) => response.json())
+  }
+
+  /**
    * wx.config: preVerifyJSAPI, checked by the emulator against its live jsapi tickets.
    * @param {Params} params
    * @param {(result: BridgeResult) => void} respond
@@ -253,30 +273,61 @@
       const reason = errMsg.replace(/^config:/, '').replace(/ /g, '_')
       respond({ err_msg: `preVerifyJSAPI:fail_${reason}`, realAuthUrl: url })
     }
-    fetch(CONFIG.verifyUrl, {
-      method: 'POST',
-      mode: 'cors',
-      credentials: 'omit',
-      cache: 'no-store',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        appId: params.verifyAppId,
-        url: url,
-        timestamp: params.verifyTimestamp,
-        nonceStr: params.verifyNonceStr,
-        signature: params.verifySignature,
-      }),
-    })
-      .then((response) => response.json())
-      .then(
-        (answer) => {
-          done(answer && answer.ok === true ? '' : String(answer?.errMsg || 'config:invalid signature'))
-        },
-        (error) => {
-          console.error(`${TAG} could not reach the emulator at ${CONFIG.verifyUrl}`, error)
-          done('config:network error')
-        },
-      )
+    postToEmulator(CONFIG.verifyUrl, {
+      appId: params.verifyAppId,
+      url: url,
+      timestamp: params.verifyTimestamp,
+      nonceStr: params.verifyNonceStr,
+      signature: params.verifySignature,
+    }).then(
+      (answer) => {
+        done(answer && answer.ok === true ? '' : String(answer?.errMsg || 'config:invalid signature'))
+      },
+      (error) => {
+        console.error(`${TAG} could not reach the emulator at ${CONFIG.verifyUrl}`, error)
+        done('config:network error')
+      },
+    )
+  }
+
+  /**
+   * wx.chooseWXPay (jweixin's getBrandWCPayRequest) and WeixinJSBridge.invoke('getBrandWCPayRequest'):
+   * the emulator checks paySign, the appId and the order, then pays it (or the user cancels, per
+   * options.payResult). The answer is WeChat's: get_brand_wcpay_request:ok | cancel | fail.
+   * @param {Params} params
+   * @param {(result: BridgeResult) => void} respond
+   */
+  function brandWcPay(params, respond) {
+    /** @param {BridgeResult} result */
+    function done(result) {
+      if (result.err_msg !== 'get_brand_wcpay_request:ok' && result.err_desc) {
+        console.warn(`${TAG} getBrandWCPayRequest: ${String(result.err_desc)}`)
+      }
+      respond(result)
+    }
+    postToEmulator(CONFIG.payUrl, {
+      appId: params.appId,
+      configAppId: state.config === 'ok' ? state.appId : undefined,
+      timeStamp: params.timeStamp,
+      nonceStr: params.nonceStr,
+      package: params.package,
+      signType: params.signType,
+      paySign: params.paySign,
+      result: options.payResult,
+    }).then(
+      (answer) => {
+        const errMsg = answer && typeof answer.err_msg === 'string' ? answer.err_msg : ''
+        done(
+          /^get_brand_wcpay_request:/.test(errMsg)
+            ? answer
+            : { err_msg: 'get_brand_wcpay_request:fail', err_desc: 'unexpected answer from the emulator' },
+        )
+      },
+      (error) => {
+        console.error(`${TAG} could not reach the emulator at ${CONFIG.payUrl}`, error)
+        done({ err_msg: 'get_brand_wcpay_request:fail', err_desc: 'network error' })
+      },
+    )
   }
 
   // ---- the other APIs, by bridge name ----
@@ -287,7 +338,8 @@
       /** @type {Record<string, boolean>} */
       const result = {}
       for (const name of Array.isArray(params.jsApiList) ? params.jsApiList : []) {
-        result[name] = Object.hasOwn(HANDLERS, name) || EVENTS.indexOf(name) !== -1
+        result[name] =
+          Object.hasOwn(HANDLERS, name) || name === 'getBrandWCPayRequest' || EVENTS.indexOf(name) !== -1
       }
       return ok('checkJsApi', { checkResult: isAndroid ? JSON.stringify(result) : result })
     },
@@ -470,6 +522,14 @@
       preVerify(params, respond)
       return
     }
+    if (name === 'getBrandWCPayRequest') {
+      // Through jweixin (which adds verifyAppId to every call) wx.config must have listed chooseWXPay;
+      // WeChat Pay's own WeixinJSBridge.invoke needs no wx.config at all.
+      const denied = Object.hasOwn(params, 'verifyAppId') ? permissionError(name) : ''
+      if (denied) respond({ err_msg: denied })
+      else brandWcPay(params, respond)
+      return
+    }
     /** @type {BridgeResult} */
     let result
     try {
@@ -513,6 +573,7 @@
   w.wxkitBridge = {
     version: 1,
     verifyUrl: CONFIG.verifyUrl,
+    payUrl: CONFIG.payUrl,
     userAgent: userAgent,
     platform: isAndroid ? 'android' : isIOS ? 'ios' : 'other',
     options: options,

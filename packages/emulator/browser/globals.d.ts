@@ -2,7 +2,7 @@
 // emulator renders in when it serves the file.
 
 /** Replaced by a JSON object literal when the emulator serves bridge.js (see src/bridge/bridge-script.ts). */
-declare const __WXKIT_BRIDGE_CONFIG__: { verifyUrl: string }
+declare const __WXKIT_BRIDGE_CONFIG__: { verifyUrl: string; payUrl: string }
 
 interface Window {
   /** The real one inside WeChat; the emulator's stand-in elsewhere. */

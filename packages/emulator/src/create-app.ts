@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { createBridgeRoutes } from './bridge/routes.js'
 import type { EmulatorControl } from './control/emulator-control.js'
 import { createControlRoutes } from './control/http-control.js'
+import { payAndNotify } from './control/pay-control.js'
 import { WechatApiFailure } from './errors.js'
 import { limitBodySize } from './http/body-limit.js'
 import { wechatJson } from './http/wechat-json.js'
@@ -65,6 +66,10 @@ export function createEmulatorApp({
           .live(state.now())
           .filter((record) => record.appId === appId && record.type === 'jsapi')
           .map((record) => record.ticket),
+      orderByPrepayId: (prepayId) => state.pay.ledger.byPrepayId(prepayId),
+      merchantKey: (mchid) => state.pay.merchants.get(mchid)?.key,
+      unpayableReason: (order) => state.pay.ledger.unpayableReason(order, state.now()),
+      pay: (order, result) => payAndNotify(state, order, result),
     }),
   )
   app.route('/__wxkit', createControlRoutes(control))

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, skipWithoutChromium } from '../../../test-support/chromium.js'
 import { jsApiSignature } from '../src/bridge/jsapi-signature.js'
 import { DEFAULT_APP, startEmulator } from '../src/index.js'
+import { payParams, placeOrder, tradeState } from './support/pay-requests.js'
+import { receiver } from './support/push-receiver.js'
 
 const skip = skipWithoutChromium('Bridge browser tests')
 
@@ -219,8 +221,8 @@ describe.skipIf(skip)('bridge.js with the real jweixin in Chromium', () => {
       callback: 'success',
       res: { errMsg: 'scanQRCode:ok', resultStr: 'https://example.com/wxkit-emulator/scanned' },
     })
-    const check = await callApi(page, 'checkJsApi', { jsApiList: ['getLocation', 'chooseWXPay'] })
-    expect(check.res.checkResult).toEqual({ getLocation: true, chooseWXPay: false })
+    const check = await callApi(page, 'checkJsApi', { jsApiList: ['getLocation', 'chooseWXPay', 'openCard'] })
+    expect(check.res.checkResult).toEqual({ getLocation: true, chooseWXPay: true, openCard: false })
     await page.close()
   })
 
@@ -294,6 +296,117 @@ describe.skipIf(skip)('bridge.js with the real jweixin in Chromium', () => {
       callback: 'cancel',
       res: { errMsg: 'scanQRCode:cancel' },
     })
+    await page.close()
+  })
+  /** A paid order's notify_url reaches a local shop; resolves with the order, its client parameters and the shop. */
+  async function payableOrder() {
+    const shop = await receiver(() => ({ status: 204, body: '' }))
+    await emulator.control.routeNotifyUrl({ from: 'https://shop.example', to: new URL(shop.url).origin })
+    const order = await placeOrder(emulator.payBaseUrl, DEFAULT_APP.appId)
+    return { shop, order, params: payParams(DEFAULT_APP.appId, order.prepay_id) }
+  }
+
+  /** wx.chooseWXPay as a page calls it with pay.jsapiPayParams: jweixin names the field `timestamp`. */
+  function chooseWXPay(page: Page, params: ReturnType<typeof payParams>) {
+    const { timeStamp, ...rest } = params
+    return callApi(page, 'chooseWXPay', { ...rest, timestamp: timeStamp })
+  }
+
+  it('pays wx.chooseWXPay with a valid paySign: success with chooseWXPay:ok, and the shop is notified', async () => {
+    const { shop, order, params } = await payableOrder()
+    const page = await openPage('/checkout')
+    await configure(page, sign(ticket, `${appOrigin}/checkout`, { jsApiList: ['chooseWXPay'] }))
+    expect(await chooseWXPay(page, params)).toEqual({
+      callback: 'success',
+      res: { errMsg: 'chooseWXPay:ok' },
+    })
+    expect(await tradeState(emulator.payBaseUrl, order.body.out_trade_no)).toBe('SUCCESS')
+    expect(shop.received).toHaveLength(1)
+    // What jweixin handed the bridge: the config's appId and the pay fields, timestamp renamed.
+    const call = await page.evaluate(() =>
+      (
+        globalThis as unknown as {
+          wxkitBridge: { calls: { name: string; params: Record<string, unknown>; result: unknown }[] }
+        }
+      ).wxkitBridge.calls.find((c) => c.name === 'getBrandWCPayRequest'),
+    )
+    expect(call?.params).toMatchObject({
+      appId: DEFAULT_APP.appId,
+      timeStamp: params.timeStamp,
+      signType: 'RSA',
+    })
+    expect(call?.result).toEqual({ err_msg: 'get_brand_wcpay_request:ok' })
+    await page.close()
+  })
+
+  it('calls fail for a wrong paySign and for a paid order, and leaves the order as it was', async () => {
+    const { shop, order, params } = await payableOrder()
+    const page = await openPage('/checkout')
+    await configure(page, sign(ticket, `${appOrigin}/checkout`, { jsApiList: ['chooseWXPay'] }))
+    const forged = { ...params, paySign: Buffer.alloc(256, 7).toString('base64') }
+    expect(await chooseWXPay(page, forged)).toEqual({ callback: 'fail', res: { errMsg: 'chooseWXPay:fail' } })
+    expect(await tradeState(emulator.payBaseUrl, order.body.out_trade_no)).toBe('NOTPAY')
+    // jweixin drops err_desc; the bridge logs it and keeps it in wxkitBridge.calls.
+    const reasons = await page.evaluate(() =>
+      (
+        globalThis as unknown as { wxkitBridge: { calls: { name: string; result: { err_desc?: string } }[] } }
+      ).wxkitBridge.calls
+        .filter((c) => c.name === 'getBrandWCPayRequest')
+        .map((c) => c.result.err_desc),
+    )
+    expect(reasons).toEqual(['invalid paySign'])
+    expect((await chooseWXPay(page, params)).callback).toBe('success')
+    expect(await chooseWXPay(page, params)).toEqual({ callback: 'fail', res: { errMsg: 'chooseWXPay:fail' } })
+    expect(shop.received).toHaveLength(1)
+    await page.close()
+  })
+
+  it('calls cancel when the user closes the cashier (wxkitBridge.options.payResult)', async () => {
+    const { order, params } = await payableOrder()
+    const page = await openPage('/checkout')
+    await configure(page, sign(ticket, `${appOrigin}/checkout`, { jsApiList: ['chooseWXPay'] }))
+    await page.evaluate(() => {
+      ;(
+        globalThis as unknown as { wxkitBridge: { options: { payResult: string } } }
+      ).wxkitBridge.options.payResult = 'cancel'
+    })
+    expect(await chooseWXPay(page, params)).toEqual({
+      callback: 'cancel',
+      res: { errMsg: 'chooseWXPay:cancel' },
+    })
+    expect(await tradeState(emulator.payBaseUrl, order.body.out_trade_no)).toBe('NOTPAY')
+    await page.close()
+  })
+
+  it('denies wx.chooseWXPay when wx.config did not list it', async () => {
+    const { params } = await payableOrder()
+    const page = await openPage('/checkout')
+    await configure(page, sign(ticket, `${appOrigin}/checkout`, { jsApiList: ['getLocation'] }))
+    expect(await chooseWXPay(page, params)).toEqual({
+      callback: 'fail',
+      res: { errMsg: 'chooseWXPay:permission denied' },
+    })
+    await page.close()
+  })
+
+  it('pays through WeixinJSBridge.invoke("getBrandWCPayRequest") without wx.config, as WeChat Pay documents it', async () => {
+    const { shop, order, params } = await payableOrder()
+    const page = await openPage('/legacy-pay')
+    const answer = await page.evaluate(
+      (payParams) =>
+        new Promise<unknown>((resolve) => {
+          const bridge = (
+            globalThis as unknown as {
+              WeixinJSBridge: { invoke(name: string, params: unknown, cb: (res: unknown) => void): void }
+            }
+          ).WeixinJSBridge
+          bridge.invoke('getBrandWCPayRequest', payParams, resolve)
+        }),
+      params,
+    )
+    expect(answer).toEqual({ err_msg: 'get_brand_wcpay_request:ok' })
+    expect(await tradeState(emulator.payBaseUrl, order.body.out_trade_no)).toBe('SUCCESS')
+    expect(shop.received).toHaveLength(1)
     await page.close()
   })
 })

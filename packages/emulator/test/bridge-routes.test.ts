@@ -10,6 +10,11 @@ function routes(tickets: string[] = [ticket]) {
   const deps: BridgeDeps = {
     hasApp: (id) => id === appId,
     liveJsApiTickets: (id) => (id === appId ? tickets : []),
+    // Paying is tested against a whole emulator (bridge-pay.test.ts); here no order exists.
+    orderByPrepayId: () => undefined,
+    merchantKey: () => undefined,
+    unpayableReason: () => undefined,
+    pay: async () => undefined,
   }
   const app = createBridgeRoutes(deps)
   return {
@@ -131,8 +136,10 @@ describe('GET /bridge.js', () => {
     expect(source).not.toContain('__WXKIT_BRIDGE_CONFIG__')
   })
 
-  it('renders the verify URL from the origin and mount point the browser used', async () => {
+  it('renders the verify and pay URLs from the origin and mount point the browser used', async () => {
     const response = await routes().request('http://emulator.test:4000/bridge.js')
-    expect(await response.text()).toContain('"verifyUrl":"http://emulator.test:4000/jssdk/verify"')
+    const source = await response.text()
+    expect(source).toContain('"verifyUrl":"http://emulator.test:4000/jssdk/verify"')
+    expect(source).toContain('"payUrl":"http://emulator.test:4000/pay/brand-wcpay-request"')
   })
 })

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs'
 export interface BridgeScriptConfig {
   /** Absolute URL of the emulator's `POST …/jssdk/verify` route, as the browser reached the emulator. */
   verifyUrl: string
+  /** Absolute URL of the emulator's `POST …/pay/brand-wcpay-request` route (`wx.chooseWXPay`). */
+  payUrl: string
 }
 
 // The browser side lives in browser/bridge.js (checked by tsc and Biome like any source file). It sits
@@ -33,7 +35,9 @@ function scriptSafeJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029')
 }
 
-/** The JavaScript served at `GET /__wxkit/bridge.js`, with the emulator's verify URL rendered in. */
+/** The JavaScript served at `GET /__wxkit/bridge.js`, with the emulator's route URLs rendered in. */
 export function renderBridgeScript(config: BridgeScriptConfig): string {
-  return readBridgeSource().replace(PLACEHOLDER, () => scriptSafeJson({ verifyUrl: config.verifyUrl }))
+  return readBridgeSource().replace(PLACEHOLDER, () =>
+    scriptSafeJson({ verifyUrl: config.verifyUrl, payUrl: config.payUrl }),
+  )
 }

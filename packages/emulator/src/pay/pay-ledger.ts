@@ -202,15 +202,20 @@ export class PayLedger {
     order.state = 'CLOSED'
   }
 
+  /** Why `order` cannot be paid at `now` (paid, closed, expired), or undefined when it can. */
+  unpayableReason(order: PayOrder, now: number): string | undefined {
+    if (order.state === 'SUCCESS' || order.state === 'REFUND') return 'the order is already paid'
+    if (order.state === 'CLOSED') return 'the order is closed'
+    if (now - order.createdAt > PREPAY_TTL_MS) return 'the prepay_id has expired (2 hours)'
+    if (order.time_expire && now > Date.parse(order.time_expire))
+      return 'the order has passed its time_expire'
+    return undefined
+  }
+
   /** The user pays (or the bank refuses). Throws a `TypeError` when the order cannot be paid now. */
   pay(order: PayOrder, result: 'SUCCESS' | 'PAYERROR', now: number): void {
-    if (order.state === 'SUCCESS' || order.state === 'REFUND')
-      throw new TypeError('@wxkit/emulator: the order is already paid')
-    if (order.state === 'CLOSED') throw new TypeError('@wxkit/emulator: the order is closed')
-    if (now - order.createdAt > PREPAY_TTL_MS)
-      throw new TypeError('@wxkit/emulator: the prepay_id has expired (2 hours)')
-    if (order.time_expire && now > Date.parse(order.time_expire))
-      throw new TypeError('@wxkit/emulator: the order has passed its time_expire')
+    const unpayable = this.unpayableReason(order, now)
+    if (unpayable !== undefined) throw new TypeError(`@wxkit/emulator: ${unpayable}`)
     order.state = result
     if (result === 'SUCCESS') {
       order.transaction_id = `4200${digits(24)}`

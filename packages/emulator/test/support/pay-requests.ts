@@ -73,3 +73,42 @@ export function jsapiBody(appid: string, overrides: Record<string, unknown> = {}
     ...overrides,
   }
 }
+
+/** `paySign` as §16.3 defines it, with the default merchant's key unless another is given. */
+export function paySign(
+  values: { appId: string; timeStamp: string; nonceStr: string; package: string },
+  privateKey: string = DEFAULT_MERCHANT.privateKey,
+): string {
+  return createSign('RSA-SHA256')
+    .update(`${values.appId}\n${values.timeStamp}\n${values.nonceStr}\n${values.package}\n`)
+    .sign(createPrivateKey(privateKey), 'base64')
+}
+
+/** The client parameters of a prepay_id (what `pay.jsapiPayParams` returns), signed as the default merchant. */
+export function payParams(appId: string, prepayId: string) {
+  const values = {
+    appId,
+    timeStamp: String(Math.floor(Date.now() / 1000)),
+    nonceStr: randomBytes(16).toString('hex'),
+    package: `prepay_id=${prepayId}`,
+  }
+  return { ...values, signType: 'RSA', paySign: paySign(values) }
+}
+
+/** Places a JSAPI order for the default merchant and app; resolves with its body and prepay_id. */
+export async function placeOrder(base: string, appid: string, overrides: Record<string, unknown> = {}) {
+  const body = jsapiBody(appid, overrides)
+  const answer = await payFetch(base, 'POST', '/v3/pay/transactions/jsapi', body)
+  if (answer.status !== 200) throw new Error(`order refused: ${answer.text}`)
+  return { body, prepay_id: String(answer.body?.prepay_id) }
+}
+
+/** The order's `trade_state`, queried as the default merchant. */
+export async function tradeState(base: string, outTradeNo: string): Promise<unknown> {
+  const answer = await payFetch(
+    base,
+    'GET',
+    `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${DEFAULT_MERCHANT.mchid}`,
+  )
+  return answer.body?.trade_state
+}
