@@ -1,4 +1,4 @@
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
 
 /** Elements that may repeat in a push and so always parse to arrays (`<List>`, `<detail>`, news `<item>`). */
 const REPEATABLE = new Set(['List', 'detail', 'item'])
@@ -12,8 +12,6 @@ const parser = new XMLParser({
   processEntities: true,
   isArray: (name) => REPEATABLE.has(name),
 })
-
-const builder = new XMLBuilder({ cdataPropName: '#cdata', format: false })
 
 /** Why a body is not a usable XML push. */
 export type XmlRefusal = 'doctype' | 'malformed'
@@ -36,17 +34,45 @@ export function parsePushXml(text: string): Record<string, unknown> | XmlRefusal
     : 'malformed'
 }
 
-/** WeChat's XML for `fields`: an `<xml>` root, strings in CDATA, numbers as text, arrays repeated. */
+/**
+ * WeChat's XML for `fields`: an `<xml>` root, strings in CDATA, numbers as text, arrays repeated, nested
+ * objects as nested elements, `null` as an empty element. Written directly rather than through an XML
+ * builder: a reply and its envelope are built for every message, and the builder cost more than the
+ * encryption. The field names are WeChat's (fixed by the caller), never user input.
+ */
 export function buildPushXml(fields: Record<string, unknown>): string {
-  return builder.build({ xml: withCdata(fields) }) as string
+  return `<xml>${children(fields)}</xml>`
 }
 
-function withCdata(value: unknown): unknown {
-  // A CDATA section cannot contain `]]>`; such a string is written as escaped text instead.
-  if (typeof value === 'string') return value.includes(']]>') ? value : { '#cdata': value }
-  if (Array.isArray(value)) return value.map(withCdata)
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withCdata(item)]))
+function children(fields: object): string {
+  let xml = ''
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const item of value) xml += element(name, item)
+    else xml += element(name, value)
   }
-  return value
+  return xml
+}
+
+function element(name: string, value: unknown): string {
+  if (value === null) return `<${name}/>`
+  if (typeof value === 'object') return `<${name}>${children(value)}</${name}>`
+  const text = String(value)
+  if (typeof value !== 'string') return `<${name}>${escapeText(text)}</${name}>`
+  // A CDATA section cannot contain `]]>`; such a string is written as escaped text instead.
+  return text.includes(']]>')
+    ? `<${name}>${escapeText(text)}</${name}>`
+    : `<${name}><![CDATA[${text}]]></${name}>`
+}
+
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  "'": '&apos;',
+  '"': '&quot;',
+}
+
+function escapeText(text: string): string {
+  return text.replace(/[&<>'"]/g, (char) => ENTITIES[char] ?? char)
 }
