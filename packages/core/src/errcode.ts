@@ -151,6 +151,8 @@ export const ErrCode = {
   LinkDailyVisitLimit: 85406,
   /** The reserved `scancode_time` field was sent (QR code). */
   ScancodeTimeNotAllowed: 85096,
+  /** Session key: the signature was not made with the user's current session_key (the key is stale). */
+  InvalidSignature: 87009,
   /** Awaiting admin confirmation of a risky call. */
   AwaitingConfirmation: 89501,
   /** The call needs admin confirmation (risk control). */

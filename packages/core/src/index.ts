@@ -41,12 +41,14 @@ export type {
 } from './apis/oauth.js'
 export type { QrCodeTicketRequest, QrCodeTicketResponse } from './apis/qr-code-ticket.js'
 export type { QrCodeRequest } from './apis/qrcode.js'
+export type { ResetUserSessionKeyResponse, SessionKeyRequest } from './apis/session-key.js'
 export type { MiniProgramState, PushTemplateConfig, SubscribeMessageRequest } from './apis/subscribe.js'
 export type { TemplateMessageRequest, TemplateMessageResponse } from './apis/template-message.js'
 export type { WxaCodeRequest, WxaQrCodeRequest } from './apis/wxa-code.js'
 export type { TokenMode, WechatConfig, WechatEnv, WechatRetryOptions } from './config.js'
 export { type JsSdkSignatureInput, signJsSdk } from './crypto/js-sdk-signature.js'
 export { decryptOpenData, verifyRawData } from './crypto/open-data.js'
+export { sessionKeySignature } from './crypto/session-key-signature.js'
 export { ErrCode, type ErrCodeValue } from './errcode.js'
 export {
   isWechatClientError,

@@ -3,8 +3,20 @@
  * may see goes through here first.
  */
 
-/** Query parameters that carry credentials or one-time codes. */
-const SECRET_PARAMS = ['secret', 'appsecret', 'access_token', 'code', 'js_code', 'refresh_token', 'ticket']
+/**
+ * Query parameters that carry credentials or one-time codes. `signature` is the hmac of a session_key
+ * (`/wxa/checksession`, `/wxa/resetusersessionkey`): whoever holds it can reset the user's key.
+ */
+const SECRET_PARAMS = [
+  'secret',
+  'appsecret',
+  'access_token',
+  'code',
+  'js_code',
+  'refresh_token',
+  'ticket',
+  'signature',
+]
 
 /** Placeholder that replaces a secret. */
 export const REDACTED = '***'

@@ -60,6 +60,12 @@ import {
 } from './apis/qr-code-ticket.js'
 import { getQrCode, type QrCodeRequest } from './apis/qrcode.js'
 import {
+  checkSessionKey,
+  type ResetUserSessionKeyResponse,
+  resetUserSessionKey,
+  type SessionKeyRequest,
+} from './apis/session-key.js'
+import {
   type PushTemplateConfig,
   type SubscribeMessageRequest,
   sendMessage,
@@ -237,6 +243,41 @@ export class Wechat {
    */
   jsCode2Session(code: string, options?: RequestOptions): Promise<JsCode2SessionResponse> {
     return this.#call(jsCode2Session, code, options)
+  }
+
+  /**
+   * `GET /wxa/checksession`: whether `sessionKey` is still the user's current session_key. wxkit sends
+   * only its hmac_sha256 signature (never the key), and redacts that too.
+   *
+   * @returns `true` when current, `false` when stale (WeChat's 87009).
+   * @example
+   * ```ts
+   * if (!(await wechat.checkSessionKey({ openid, sessionKey: session_key }))) askForNewLogin()
+   * ```
+   */
+  checkSessionKey(input: SessionKeyRequest, options?: RequestOptions): Promise<boolean> {
+    return this.#call(checkSessionKey, input, options).catch((error: unknown) => {
+      if (isWechatError(error) && error.errcode === ErrCode.InvalidSignature) return false
+      throw error
+    })
+  }
+
+  /**
+   * `GET /wxa/resetusersessionkey`: replaces the user's session_key (signed with the current one, which
+   * stops working). Not retried after a transport failure: the key may already have changed, in which
+   * case the user logs in again (`jsCode2Session` then hands out the new key).
+   *
+   * @throws `WechatError` 87009 when `sessionKey` is not the current key.
+   * @example
+   * ```ts
+   * const { session_key } = await wechat.resetUserSessionKey({ openid, sessionKey: old })
+   * ```
+   */
+  resetUserSessionKey(
+    input: SessionKeyRequest,
+    options?: RequestOptions,
+  ): Promise<ResetUserSessionKeyResponse> {
+    return this.#call(resetUserSessionKey, input, options)
   }
 
   /**

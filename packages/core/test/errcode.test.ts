@@ -10,6 +10,8 @@ const FACT_SHEET_ERRCODES = [
   89506, 89507,
   // §15 Official Account APIs
   40016, 40017, 40018, 40019, 40023, 40024, 40025, 40026, 40027, 43004,
+  // §14 Mini Program APIs
+  87009,
 ]
 
 describe('ErrCode', () => {

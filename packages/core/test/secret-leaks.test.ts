@@ -2,7 +2,7 @@ import { inspect } from 'node:util'
 import type { RunningEmulator } from '@wxkit/emulator'
 import { Server as ProxyServer } from 'proxy-chain'
 import { describe, expect, test } from 'vitest'
-import { decryptOpenData, type Wechat, type WechatConfig } from '../src/index.js'
+import { decryptOpenData, sessionKeySignature, type Wechat, type WechatConfig } from '../src/index.js'
 import { client, closedPort, DEFAULT_APP, emulator, expectNoSecrets, rejection } from './helpers.js'
 
 interface Scenario {
@@ -124,6 +124,30 @@ const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
     s.secrets.push(await s.wechat.getAccessToken())
     return s.wechat.sendMessage({ touser: 'o_nobody', template_id: 'TPL_NONE', data: {} })
   },
+  'a stale session_key on checksession (a user who never logged in, 40003)': async (s) => {
+    const { session_key } = await s.wechat.jsCode2Session(
+      await s.emu.control.mintCode({ kind: 'login', openid: 'o1' }),
+    )
+    s.secrets.push(session_key, sessionKeySignature(session_key))
+    return s.wechat.checkSessionKey({ openid: 'o_never_logged_in', sessionKey: session_key })
+  },
+  'a stale session_key on resetusersessionkey (87009), and the new key': async (s) => {
+    const { session_key } = await s.wechat.jsCode2Session(
+      await s.emu.control.mintCode({ kind: 'login', openid: 'o1' }),
+    )
+    const fresh = await s.wechat.resetUserSessionKey({ openid: 'o1', sessionKey: session_key })
+    s.secrets.push(session_key, sessionKeySignature(session_key), fresh.session_key)
+    return s.wechat.resetUserSessionKey({ openid: 'o1', sessionKey: session_key })
+  },
+  'resetusersessionkey through an unreachable proxy (signature in the URL)': async (s) => {
+    const sessionKey = 'c2Vzc2lvbi1rZXktbm90LXJlYWw='
+    s.secrets.push(sessionKey, sessionKeySignature(sessionKey))
+    return s
+      .make({ proxy: `http://127.0.0.1:${await closedPort()}` })
+      .resetUserSessionKey({ openid: 'o1', sessionKey })
+  },
+  'a session key made of a secret, too long': async (s) =>
+    s.wechat.checkSessionKey({ openid: 'o1', sessionKey: DEFAULT_APP.appSecret.repeat(10) }),
   'a used OAuth code': async (s) => {
     const code = await s.emu.control.mintCode({ kind: 'oauth', scope: 'snsapi_base', openid: 'o1' })
     s.secrets.push(code)

@@ -18,6 +18,7 @@ import { createOAuthAuthorizeRoutes } from './routes/oauth-authorize.js'
 import { createPayApiRoutes } from './routes/pay-api.js'
 import { createPhoneNumberRoutes } from './routes/phone-number.js'
 import { createQrCodeTicketRoutes } from './routes/qr-code-ticket.js'
+import { createSessionKeyRoutes } from './routes/session-key.js'
 import { createSubscribeMessageRoutes } from './routes/subscribe-message.js'
 import { createTemplateMessageRoutes } from './routes/template-message.js'
 import { createTicketRoutes } from './routes/ticket.js'
@@ -79,6 +80,7 @@ export function createEmulatorApp({
   app.route('/', createTicketRoutes(state))
   app.route('/', createCodeToSessionRoutes(state))
   app.route('/', createPhoneNumberRoutes(state))
+  app.route('/', createSessionKeyRoutes(state))
   app.route('/', createWxaCodeRoutes(state))
   app.route('/', createLinkRoutes(state))
   app.route('/', createLimitedWxaCodeRoutes(state))

@@ -61,6 +61,7 @@ export const WECHAT_ERRORS = {
   85402: 'expire interval out of range',
   85403: 'link not exist',
   85406: 'daily visit limit reached',
+  87009: 'invalid signature',
 } as const satisfies Record<number, string>
 
 /** An errcode the emulator answers. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { Hono } from 'hono'
 import { WechatApiFailure } from '../errors.js'
 import { requireAppCredentials } from '../http/app-credentials.js'
@@ -8,7 +7,7 @@ import type { EmulatorState } from '../state/emulator-state.js'
 /**
  * `GET /sns/jscode2session` (§4): grant_type must be `authorization_code` (40002), credentials as for
  * tokens, `js_code` missing 41008; an unknown, expired or other app's code answers 40029 and a used one
- * 40163. Success is `{session_key, openid, unionid?}` without errcode, sent as `text/plain` like the real
+ * 40163. Success is `{session_key, openid, unionid?}` (the user's current key, §14.4) without errcode, sent as `text/plain` like the real
  * endpoint was observed to do.
  */
 export function createCodeToSessionRoutes(state: EmulatorState): Hono {
@@ -24,7 +23,7 @@ export function createCodeToSessionRoutes(state: EmulatorState): Hono {
     if (typeof record === 'string') throw new WechatApiFailure(40029)
     state.logins.record(appId, record.openid, state.now())
     const body = {
-      session_key: randomBytes(16).toString('base64'),
+      session_key: state.sessionKeys.current(appId, record.openid),
       openid: record.openid,
       ...(record.unionid !== undefined ? { unionid: record.unionid } : {}),
     }

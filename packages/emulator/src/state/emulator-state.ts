@@ -17,6 +17,7 @@ import { type MiniProgramLimits, resolveMiniProgramLimits } from './mini-program
 import { OAuthTokenStore } from './oauth-tokens.js'
 import { PushService } from './push-service.js'
 import { QrCodeTicketStore } from './qr-code-tickets.js'
+import { SessionKeyBook } from './session-keys.js'
 import { SubscriptionBook } from './subscriptions.js'
 import { TemplateMessageBook } from './template-messages.js'
 import { TicketStore } from './tickets.js'
@@ -30,6 +31,7 @@ export class EmulatorState {
   readonly tickets = new TicketStore()
   readonly codes = new CodeStore()
   readonly users = new UserDirectory()
+  readonly sessionKeys = new SessionKeyBook()
   readonly oauthTokens = new OAuthTokenStore()
   readonly subscriptions = new SubscriptionBook()
   readonly followers = new FollowerBook()
@@ -86,7 +88,7 @@ export class EmulatorState {
   }
 
   /**
-   * Forget tokens, tickets, codes, users, followers, templates, messages, QR codes, menus, counters,
+   * Forget tokens, tickets, codes, users, session keys, followers, templates, messages, QR codes, menus, counters,
    * faults and push targets; rewind the clock.
    */
   reset(): void {
@@ -94,6 +96,7 @@ export class EmulatorState {
     this.tickets.clear()
     this.codes.clear()
     this.users.clear()
+    this.sessionKeys.clear()
     this.oauthTokens.clear()
     this.subscriptions.clear()
     this.followers.clear()

@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises'
+import { expect, test } from 'vitest'
+import { Wechat } from '../src/index.js'
+import { DEFAULT_APP, emulator } from './helpers.js'
+
+const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
+const source = await readFile(new URL(import.meta.url), 'utf8')
+
+/** The ```ts block that follows `heading` in the README. */
+function readmeBlock(heading: string): string | undefined {
+  const at = readme.indexOf(heading)
+  return at < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(at))?.[1]
+}
+
+/** The lines of this file between the `README:<name>` markers, one indent level less. */
+function ownBlock(name: string): string {
+  const marker = new RegExp(`// README:${name}:begin\\n([\\s\\S]*?)\\n\\s*// README:${name}:end`)
+  const [, region = ''] = marker.exec(source) ?? []
+  return `${region
+    .split('\n')
+    .map((line) => line.replace(/^ {2}/, ''))
+    .join('\n')}\n`
+}
+
+test.each([['session-keys', '### Session keys']])(
+  'the README example %s is exactly the code its test runs',
+  (name, heading) => {
+    expect(readmeBlock(heading)).toBe(ownBlock(name))
+  },
+)
+
+test('the session keys example works against the emulator', async () => {
+  const emu = await emulator()
+  const wechat = new Wechat({ ...DEFAULT_APP, baseURL: emu.apiBaseUrl })
+  const { openid, session_key } = await wechat.jsCode2Session(
+    await emu.control.mintCode({ kind: 'login', openid: 'o_readme' }),
+  )
+  const sessions = new Map<string, string>()
+
+  // README:session-keys:begin
+  // Is the session_key from jsCode2Session still current? (false when WeChat says 87009)
+  if (await wechat.checkSessionKey({ openid, sessionKey: session_key })) {
+    // Replace it: the old key stops working, and the next jsCode2Session hands out the new one.
+    const { session_key: fresh } = await wechat.resetUserSessionKey({ openid, sessionKey: session_key })
+    await sessions.set(openid, fresh)
+  }
+  // README:session-keys:end
+
+  const fresh = sessions.get(openid) ?? ''
+  expect(await wechat.checkSessionKey({ openid, sessionKey: session_key })).toBe(false)
+  expect(await wechat.checkSessionKey({ openid, sessionKey: fresh })).toBe(true)
+  await wechat.close()
+})
