@@ -111,6 +111,10 @@ export const ErrCode = {
   CodeLimitReached: 45029,
   /** Minute quota reached; retry next minute. */
   MinuteQuotaExceeded: 45011,
+  /** Customer service: the user has not written within 48 hours. */
+  ResponseOutOfTimeLimit: 45015,
+  /** Customer service: too many messages since the user's last one. */
+  ResponseCountLimit: 45047,
   /** The account has no custom menu. */
   MenuNotExist: 46003,
   /** Data format error (body not JSON). */

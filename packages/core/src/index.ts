@@ -8,6 +8,13 @@ export type {
   MsgSecCheckResponse,
 } from './apis/content-security.js'
 export type {
+  CustomerImageMessage,
+  CustomerLinkMessage,
+  CustomerMessage,
+  CustomerMiniProgramPageMessage,
+  CustomerTextMessage,
+} from './apis/customer-message.js'
+export type {
   BatchUserInfoEntry,
   FollowerInfo,
   FollowersPage,

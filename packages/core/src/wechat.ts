@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
 import type Keyv from 'keyv'
 import type { ApiContext } from './api-context.js'
+import { type CustomerMessage, sendCustomerMessage, setTyping } from './apis/customer-message.js'
 import {
   type MediaCheckAsyncRequest,
   type MediaCheckAsyncResponse,
@@ -278,6 +279,35 @@ export class Wechat {
     options?: RequestOptions,
   ): Promise<ResetUserSessionKeyResponse> {
     return this.#call(resetUserSessionKey, input, options)
+  }
+
+  /**
+   * `POST /cgi-bin/message/custom/send`: a customer service message (`text`, `image`, `link`,
+   * `miniprogrampage`), allowed within 48 hours of the user's last message to you. Not retried after a
+   * transport failure (the user may already have it).
+   *
+   * @throws {@link WechatValidationError} naming the field, before any request; `WechatError` 45015 when
+   * the user has not written within 48 hours, 40003 for an unknown openid.
+   * @example
+   * ```ts
+   * await wechat.sendCustomerMessage({ touser: openid, msgtype: 'text', text: { content: 'Your parcel left' } })
+   * ```
+   */
+  sendCustomerMessage(message: CustomerMessage, options?: RequestOptions): Promise<void> {
+    return this.#call(sendCustomerMessage, message, options)
+  }
+
+  /**
+   * `POST /cgi-bin/message/custom/typing`: shows (`true`) or hides (`false`) "typing…" to the user, within
+   * the same 48-hour window as customer service messages.
+   *
+   * @example
+   * ```ts
+   * await wechat.setTyping(openid, true)
+   * ```
+   */
+  setTyping(openid: string, typing: boolean, options?: RequestOptions): Promise<void> {
+    return this.#call(setTyping, { openid, typing }, options)
   }
 
   /**

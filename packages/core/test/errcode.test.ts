@@ -11,7 +11,7 @@ const FACT_SHEET_ERRCODES = [
   // §15 Official Account APIs
   40016, 40017, 40018, 40019, 40023, 40024, 40025, 40026, 40027, 43004,
   // §14 Mini Program APIs
-  87009,
+  45015, 45047, 87009,
 ]
 
 describe('ErrCode', () => {

@@ -51,3 +51,28 @@ test('the session keys example works against the emulator', async () => {
   expect(await wechat.checkSessionKey({ openid, sessionKey: fresh })).toBe(true)
   await wechat.close()
 })
+
+test('the customer service example works against the emulator', async () => {
+  const emu = await emulator()
+  const wechat = new Wechat({ ...DEFAULT_APP, baseURL: emu.apiBaseUrl })
+  const openid = 'o_readme'
+  await emu.control.userMessage({ openid }) // the user wrote to the Mini Program's customer service
+  const media_id = 'THUMB_MEDIA_ID'
+
+  // README:customer-service:begin
+  // Within 48 hours of the user's last message: show "typing…", then answer.
+  await wechat.setTyping(openid, true)
+  await wechat.sendCustomerMessage({ touser: openid, msgtype: 'text', text: { content: 'Your parcel left' } })
+  await wechat.sendCustomerMessage({
+    touser: openid,
+    msgtype: 'miniprogrampage',
+    miniprogrampage: { title: 'Order 1001', pagepath: 'pages/order/order?id=1001', thumb_media_id: media_id },
+  })
+  // README:customer-service:end
+
+  expect((await emu.control.messages()).map((m) => m.kind === 'customer' && m.msgtype)).toEqual([
+    'text',
+    'miniprogrampage',
+  ])
+  await wechat.close()
+})

@@ -148,6 +148,30 @@ const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
   },
   'a session key made of a secret, too long': async (s) =>
     s.wechat.checkSessionKey({ openid: 'o1', sessionKey: DEFAULT_APP.appSecret.repeat(10) }),
+  'a customer service message outside the 48-hour window (45015)': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    await s.emu.control.mintCode({ kind: 'login', openid: 'o_quiet' })
+    return s.wechat.sendCustomerMessage({ touser: 'o_quiet', msgtype: 'text', text: { content: 'hi' } })
+  },
+  'a customer service text made of a secret, to an unknown user (40003)': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    return s.wechat.sendCustomerMessage({
+      touser: 'o_nobody',
+      msgtype: 'text',
+      text: { content: DEFAULT_APP.appSecret },
+    })
+  },
+  'a link card whose url carries a secret': async (s) =>
+    s.wechat.sendCustomerMessage({
+      touser: 'o1',
+      msgtype: 'link',
+      link: {
+        title: 't',
+        description: 'd',
+        url: `ftp://${DEFAULT_APP.appSecret}`,
+        thumb_url: 'https://x.test/t',
+      },
+    }),
   'a used OAuth code': async (s) => {
     const code = await s.emu.control.mintCode({ kind: 'oauth', scope: 'snsapi_base', openid: 'o1' })
     s.secrets.push(code)

@@ -9,6 +9,7 @@ import { wechatJson } from './http/wechat-json.js'
 import { createAvatarRoutes } from './routes/avatar.js'
 import { createCodeToSessionRoutes } from './routes/code-to-session.js'
 import { createContentSecurityRoutes } from './routes/content-security.js'
+import { createCustomerMessageRoutes } from './routes/customer-message.js'
 import { createFollowerRoutes } from './routes/followers.js'
 import { createLimitedWxaCodeRoutes } from './routes/limited-wxa-code.js'
 import { createLinkRoutes } from './routes/links.js'
@@ -87,6 +88,7 @@ export function createEmulatorApp({
   app.route('/', createContentSecurityRoutes(state))
   app.route('/', createSubscribeMessageRoutes(state))
   app.route('/', createTemplateMessageRoutes(state))
+  app.route('/', createCustomerMessageRoutes(state))
   app.route('/', createQrCodeTicketRoutes(state))
   app.route('/', createFollowerRoutes(state, followerPageSize))
   app.route('/', createMenuRoutes(state))

@@ -51,6 +51,8 @@ export const WECHAT_ERRORS = {
   45009: 'reach max api daily quota limit',
   45029: 'qrcode count out of limit',
   45011: 'api minute-quota reach limit mustslower retry next minute',
+  45015: 'response out of time limit',
+  45047: 'out of response count limit',
   46003: 'menu no exist',
   47001: 'data format error',
   47003: 'argument invalid!',

@@ -1,6 +1,10 @@
 export { connectEmulator } from './control/connect-emulator.js'
 export type { ContentControl } from './control/content-control.js'
 export type {
+  CustomerServiceControl,
+  UserMessageOptions,
+} from './control/customer-service-control.js'
+export type {
   EmulatorControl,
   EmulatorCounters,
   LiveTicket,
@@ -48,6 +52,7 @@ export { DEFAULT_APP, type EmulatorApp } from './state/apps.js'
 export type { EmulatorClock } from './state/clock.js'
 export type { CodeKind, OAuthScope } from './state/codes.js'
 export type { ContentRules, ContentSuggest } from './state/content-rules.js'
+export type { DeliveredCustomerMessage, TypingRecord } from './state/customer-service.js'
 export type { DeliveredMessage } from './state/delivered-message.js'
 export type { SubscribeScene } from './state/followers.js'
 export type { LinkEnvVersion } from './state/links.js'

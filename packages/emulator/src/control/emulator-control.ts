@@ -14,6 +14,7 @@ import type { RegisterTemplateOptions, SubscribeOptions } from '../state/subscri
 import type { TicketType } from '../state/tickets.js'
 import { CONTENT_CONTROL_METHODS, type ContentControl } from './content-control.js'
 import { LINKS_CONTROL_METHODS, type LinksControl } from './links-control.js'
+import { CUSTOMER_SERVICE_CONTROL_METHODS, type CustomerServiceControl } from './customer-service-control.js'
 import type { OfficialAccountControl } from './official-account-control.js'
 import { PAY_CONTROL_METHODS, type PayControl } from './pay-control.js'
 
@@ -73,7 +74,12 @@ export interface LiveTicket {
  * The emulator's control surface. Every method is async so the same interface works in process
  * (`emulator.control`) and over HTTP (`connectEmulator(url)`, `POST /__wxkit/<method>`).
  */
-export interface EmulatorControl extends OfficialAccountControl, PayControl, LinksControl, ContentControl {
+export interface EmulatorControl
+  extends OfficialAccountControl,
+    PayControl,
+    LinksControl,
+    ContentControl,
+    CustomerServiceControl {
   /** Forget tokens, tickets, codes, templates, subscriptions, messages, counters and faults; rewind the clock. */
   reset(): Promise<void>
   /**
@@ -87,7 +93,7 @@ export interface EmulatorControl extends OfficialAccountControl, PayControl, Lin
   registerTemplate(options: RegisterTemplateOptions): Promise<void>
   /** Record that a user accepted a template (one send per call, like `wx.requestSubscribeMessage`). */
   subscribe(options: SubscribeOptions): Promise<void>
-  /** The subscribe and template messages delivered so far, oldest first. */
+  /** The subscribe, template and customer service messages delivered so far, oldest first. */
   messages(): Promise<DeliveredMessage[]>
   /** Request counts and token/ticket issuances. */
   counters(): Promise<EmulatorCounters>
@@ -137,4 +143,5 @@ export const CONTROL_METHODS = [
   ...PAY_CONTROL_METHODS,
   ...LINKS_CONTROL_METHODS,
   ...CONTENT_CONTROL_METHODS,
+  ...CUSTOMER_SERVICE_CONTROL_METHODS,
 ] as const satisfies readonly (keyof EmulatorControl)[]

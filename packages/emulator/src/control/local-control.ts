@@ -1,6 +1,8 @@
 import { pushTarget } from '../push/push-target.js'
+import { opensCustomerServiceWindow } from '../state/customer-service.js'
 import type { EmulatorState } from '../state/emulator-state.js'
 import { createContentControl } from './content-control.js'
+import { createCustomerServiceControl } from './customer-service-control.js'
 import type { EmulatorControl } from './emulator-control.js'
 import { createLinksControl } from './links-control.js'
 import { createOfficialAccountControl } from './official-account-control.js'
@@ -21,6 +23,7 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
     ...createPayControl(state),
     ...createLinksControl(state),
     ...createContentControl(state),
+    ...createCustomerServiceControl(state, appIdOrFirst),
 
     async reset() {
       state.reset()
@@ -101,10 +104,12 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
     },
 
     async messages() {
-      // Both lists are in delivery order; a stable sort by time interleaves them.
-      return [...state.subscriptions.messages(), ...state.templateMessages.messages()].sort(
-        (a, b) => a.sentAt - b.sentAt,
-      )
+      // Each list is in delivery order; a stable sort by time interleaves them.
+      return [
+        ...state.subscriptions.messages(),
+        ...state.templateMessages.messages(),
+        ...state.customerService.messages(),
+      ].sort((a, b) => a.sentAt - b.sentAt)
     },
 
     async counters() {
@@ -143,7 +148,18 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
       if (typeof appid !== 'string' || appid === '') {
         throw new TypeError('@wxkit/emulator: pushMessage appid must be a non-empty string')
       }
-      return state.push.deliver(pushTarget('pushMessage', options ?? {}, appid), message)
+      const result = await state.push.deliver(pushTarget('pushMessage', options ?? {}, appid), message)
+      // The user wrote, whether or not the server took the push: their customer service window opens.
+      const sent = result.message
+      if (
+        opensCustomerServiceWindow(sent) &&
+        typeof sent.FromUserName === 'string' &&
+        state.apps.has(appid)
+      ) {
+        state.users.ensure(appid, sent.FromUserName)
+        state.customerService.userMessaged(appid, sent.FromUserName, state.now())
+      }
+      return result
     },
 
     async verifyServerUrl(options) {

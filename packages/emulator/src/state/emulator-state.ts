@@ -7,6 +7,7 @@ import { type EmulatorClock, OffsetClock } from './clock.js'
 import { CodeStore } from './codes.js'
 import { ContentRuleBook } from './content-rules.js'
 import { CallCounter } from './counters.js'
+import { CustomerServiceBook } from './customer-service.js'
 import { FollowerBook } from './followers.js'
 import { LimitedCodeCounter } from './limited-codes.js'
 import { LinkBook } from './links.js'
@@ -36,6 +37,7 @@ export class EmulatorState {
   readonly subscriptions = new SubscriptionBook()
   readonly followers = new FollowerBook()
   readonly templateMessages = new TemplateMessageBook()
+  readonly customerService = new CustomerServiceBook()
   readonly qrCodeTickets = new QrCodeTicketStore()
   readonly menus = new MenuBook()
   /** URL Links, Schemes and Short Links (§14.1). */
@@ -88,7 +90,7 @@ export class EmulatorState {
   }
 
   /**
-   * Forget tokens, tickets, codes, users, session keys, followers, templates, messages, QR codes, menus, counters,
+   * Forget tokens, tickets, codes, users, session keys, followers, templates, messages, customer service windows, QR codes, menus, counters,
    * faults and push targets; rewind the clock.
    */
   reset(): void {
@@ -101,6 +103,7 @@ export class EmulatorState {
     this.subscriptions.clear()
     this.followers.clear()
     this.templateMessages.clear()
+    this.customerService.clear()
     this.qrCodeTickets.clear()
     this.menus.clear()
     this.links.clear()

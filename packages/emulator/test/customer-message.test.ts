@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest'
+import { classicToken, emulator, postJson } from './support/emulator-fixture.js'
+import { receiver } from './support/push-receiver.js'
+
+const HOUR = 3600_000
+
+async function setup() {
+  const e = await emulator()
+  // A fresh token per call: the tests move the clock past a token's lifetime.
+  const call = async (path: string, body: unknown) =>
+    postJson(`${e.apiBaseUrl}${path}?access_token=${await classicToken(e)}`, body)
+  const send = (body: unknown) => call('/cgi-bin/message/custom/send', body)
+  const typing = (body: unknown) => call('/cgi-bin/message/custom/typing', body)
+  return { e, send, typing }
+}
+
+const text = (touser: string, content = 'Hello') => ({ touser, msgtype: 'text', text: { content } })
+
+describe('POST /cgi-bin/message/custom/send (§14.5)', () => {
+  it('delivers each Mini Program type within 48 hours of the user message, and messages() shows them', async () => {
+    const { e, send } = await setup()
+    await e.control.userMessage({ openid: 'oUser' })
+    const bodies = [
+      text('oUser'),
+      { touser: 'oUser', msgtype: 'image', image: { media_id: 'MEDIA' } },
+      {
+        touser: 'oUser',
+        msgtype: 'link',
+        link: {
+          title: 'T',
+          description: 'D',
+          url: 'https://example.com/a',
+          thumb_url: 'https://example.com/t.png',
+        },
+      },
+      {
+        touser: 'oUser',
+        msgtype: 'miniprogrampage',
+        miniprogrampage: { title: 'T', pagepath: 'pages/index/index', thumb_media_id: 'THUMB' },
+      },
+    ]
+    for (const body of bodies) expect(await send(body)).toEqual({ errcode: 0, errmsg: 'ok' })
+    const messages = await e.control.messages()
+    expect(messages.map((m) => m.kind === 'customer' && m.msgtype)).toEqual([
+      'text',
+      'image',
+      'link',
+      'miniprogrampage',
+    ])
+    expect(messages[0]).toMatchObject({ kind: 'customer', touser: 'oUser', content: { content: 'Hello' } })
+  })
+
+  it('answers 45015 without a user message, and after 48 hours; a new message reopens the window', async () => {
+    const { e, send } = await setup()
+    await e.control.mintCode({ kind: 'login', openid: 'oUser' }) // a known user who never wrote
+    expect(await send(text('oUser'))).toMatchObject({ errcode: 45015 })
+    await e.control.userMessage({ openid: 'oUser' })
+    await e.control.advanceClock(48 * HOUR)
+    expect(await send(text('oUser'))).toMatchObject({ errcode: 0 })
+    await e.control.advanceClock(1)
+    expect(await send(text('oUser'))).toMatchObject({ errcode: 45015 })
+    await e.control.userMessage({ openid: 'oUser' })
+    expect(await send(text('oUser'))).toMatchObject({ errcode: 0 })
+    expect(await e.control.messages()).toHaveLength(2)
+  })
+
+  it('a user message or a user_enter_tempsession event pushed with pushMessage opens the window', async () => {
+    const { e, send } = await setup()
+    const server = await receiver(() => ({ status: 200, body: 'success' }))
+    await e.control.pushMessage({
+      url: server.url,
+      token: 'pushtoken',
+      message: { MsgType: 'text', Content: 'hi', FromUserName: 'oPushed' },
+    })
+    expect(await send(text('oPushed'))).toMatchObject({ errcode: 0 })
+    await e.control.pushMessage({
+      url: server.url,
+      token: 'pushtoken',
+      message: { MsgType: 'event', Event: 'user_enter_tempsession', FromUserName: 'oEntered' },
+    })
+    expect(await send(text('oEntered'))).toMatchObject({ errcode: 0 })
+  })
+
+  it('answers 45047 after 20 messages in one window', async () => {
+    const { e, send } = await setup()
+    await e.control.userMessage({ openid: 'oUser' })
+    for (let i = 0; i < 20; i++) expect(await send(text('oUser', `m${i}`))).toMatchObject({ errcode: 0 })
+    expect(await send(text('oUser'))).toMatchObject({ errcode: 45047 })
+  })
+
+  it('answers 40003 for an unknown or empty touser and 47001 for a bad msgtype or field', async () => {
+    const { e, send } = await setup()
+    await e.control.userMessage({ openid: 'oUser' })
+    expect(await send(text('oNobody'))).toMatchObject({ errcode: 40003 })
+    expect(await send(text(''))).toMatchObject({ errcode: 40003 })
+    expect(await send({ touser: 'oUser', msgtype: 'fax', fax: {} })).toMatchObject({ errcode: 47001 })
+    expect(await send({ touser: 'oUser', msgtype: 'text' })).toMatchObject({ errcode: 47001 })
+    expect(await send({ touser: 'oUser', msgtype: 'text', text: { content: '' } })).toMatchObject({
+      errcode: 47001,
+    })
+    expect(await send({ touser: 'oUser', msgtype: 'link', link: { title: 'T' } })).toMatchObject({
+      errcode: 47001,
+    })
+    expect(await e.control.messages()).toEqual([])
+  })
+})
+
+describe('POST /cgi-bin/message/custom/typing (§14.5)', () => {
+  it('records Typing and CancelTyping within the window, 45015 outside it, 40097 for another command', async () => {
+    const { e, typing } = await setup()
+    await e.control.mintCode({ kind: 'login', openid: 'oUser' })
+    expect(await typing({ touser: 'oUser', command: 'Typing' })).toMatchObject({ errcode: 45015 })
+    await e.control.userMessage({ openid: 'oUser' })
+    expect(await typing({ touser: 'oUser', command: 'Typing' })).toEqual({ errcode: 0, errmsg: 'ok' })
+    expect(await typing({ touser: 'oUser', command: 'CancelTyping' })).toMatchObject({ errcode: 0 })
+    expect(await typing({ touser: 'oUser', command: 'typing' })).toMatchObject({ errcode: 40097 })
+    expect((await e.control.typing()).map((t) => t.command)).toEqual(['Typing', 'CancelTyping'])
+  })
+})
+
+describe('userMessage()', () => {
+  it('refuses a missing openid and an unknown app', async () => {
+    const { e } = await setup()
+    await expect(e.control.userMessage({} as never)).rejects.toThrow(/userMessage needs an openid/)
+    await expect(e.control.userMessage({ openid: 'o', appId: 'wx_unknown' })).rejects.toThrow(/unknown appId/)
+  })
+})
