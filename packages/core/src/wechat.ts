@@ -1,7 +1,6 @@
 import { inspect } from 'node:util'
 import type Keyv from 'keyv'
 import type { ApiContext } from './api-context.js'
-import { type CustomerMessage, sendCustomerMessage, setTyping } from './apis/customer-message.js'
 import {
   type MediaCheckAsyncRequest,
   type MediaCheckAsyncResponse,
@@ -10,6 +9,7 @@ import {
   mediaCheckAsync,
   msgSecCheck,
 } from './apis/content-security.js'
+import { type CustomerMessage, sendCustomerMessage, setTyping } from './apis/customer-message.js'
 import {
   BATCH_USER_INFO_MAX,
   type BatchUserInfoEntry,

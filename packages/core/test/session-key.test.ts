@@ -5,9 +5,9 @@ import {
   isWechatError,
   isWechatTimeoutError,
   isWechatValidationError,
-  redactUrl,
   sessionKeySignature,
 } from '../src/index.js'
+import { redactUrl } from '../src/redact.js'
 import { calls, client, emulator, expectNoSecrets, rejection } from './helpers.js'
 
 const CHECK = '/wxa/checksession'
