@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
 import KeyvRedis from '@keyv/redis'
+import { Wechat } from '@wxkit/core'
 import type { RunningEmulator } from '@wxkit/emulator'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import Keyv from 'keyv'
@@ -174,6 +175,11 @@ describe.each(EXPRESS_VERSIONS)('req.wechatSession on $name', (version) => {
     const { app, map } = await sessionApp()
     const first = await miniLogin(app, 'o_rotating')
     const [oldKey] = storedSessionKeys(map, 'o_rotating') as [string]
+    // WeChat hands out the user's current key until it changes: have it change, as a reset does.
+    await new Wechat(emulatorConfig(emulator)).resetUserSessionKey({
+      openid: 'o_rotating',
+      sessionKey: oldKey,
+    })
     const second = await miniLogin(app, 'o_rotating', { headers: bearer(first) })
     const keys = storedSessionKeys(map, 'o_rotating')
     expect(keys).toHaveLength(1)
