@@ -1,8 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import type { PushPayloadPool } from './push-payloads.js'
+import type { PushServerMode } from './push-server.js'
 
 const ROUTE_SERVER = fileURLToPath(new URL('./route-server.ts', import.meta.url))
+const PUSH_SERVER = fileURLToPath(new URL('./push-server.ts', import.meta.url))
 
 export interface LoadResult {
   requestsPerSecond: number
@@ -16,6 +19,8 @@ export interface LoadResult {
 export interface ServerUsage {
   cpuMicros: number
   requests: number
+  /** Push servers: how many times the message handler ran. */
+  handled?: number
 }
 
 export interface RouteServer {
@@ -26,10 +31,30 @@ export interface RouteServer {
 }
 
 /** Start route-server.ts in a child process. */
-export async function startRouteServer(mode: 'wxkit' | 'bare', baseURL: string): Promise<RouteServer> {
-  const child: ChildProcess = fork(ROUTE_SERVER, [mode], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, WXKIT_BASE_URL: baseURL, NODE_ENV: 'production' },
+export function startRouteServer(mode: 'wxkit' | 'bare', baseURL: string): Promise<RouteServer> {
+  return startServer(ROUTE_SERVER, mode, { WXKIT_BASE_URL: baseURL })
+}
+
+/** Start push-server.ts in a child process (BENCH_PUSH_PROFILE=dir adds `--cpu-prof` into dir). */
+export function startPushServer(mode: PushServerMode, redisUrl: string): Promise<RouteServer> {
+  const profile = process.env.BENCH_PUSH_PROFILE
+  return startServer(
+    PUSH_SERVER,
+    mode,
+    { WXKIT_REDIS_URL: redisUrl },
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${mode}.cpuprofile`] : [],
+  )
+}
+
+async function startServer(
+  script: string,
+  mode: string,
+  env: Record<string, string>,
+  execArgv: string[] = [],
+): Promise<RouteServer> {
+  const child: ChildProcess = fork(script, [mode], {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const port = await new Promise<number>((resolve, reject) => {
@@ -59,6 +84,40 @@ export async function startRouteServer(mode: 'wxkit' | 'bare', baseURL: string):
 /** Drive `url` with autocannon (in this process) for `seconds` at `connections`. */
 export async function load(url: string, connections: number, seconds: number): Promise<LoadResult> {
   const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 })
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  }
+}
+
+/**
+ * Drive `baseUrl` with autocannon for `seconds` at `connections`, every request a distinct push POST taken
+ * from `pool` (autocannon calls `setupRequest` for each request it sends, across all connections).
+ */
+export async function loadPushes(
+  baseUrl: string,
+  pool: PushPayloadPool,
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
+  const result = await autocannon({
+    url: baseUrl,
+    connections,
+    duration: seconds,
+    pipelining: 1,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const { path, body } = pool.take()
+          return { ...request, path, body, headers: { 'content-type': 'text/xml' } }
+        },
+      },
+    ],
+  })
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
