@@ -73,7 +73,7 @@ if (mode === 'wxkit' || mode === 'wxkit-redis') {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const query = req.query as Record<string, string>
-    const { timestamp = "", nonce = "" } = query
+    const { timestamp = '', nonce = '' } = query
     const outer = parser.parse(Buffer.concat(chunks).toString('utf8')).xml as { Encrypt: string }
     if (
       crypto.signature(timestamp, nonce) !== query.signature ||
@@ -100,7 +100,11 @@ interface WechatMiddleware {
     handler: unknown,
   ): express.RequestHandler
   text(
-    handler: (message: { Content: string }, req: Request, res: Response & { reply(text: string): void }) => void,
+    handler: (
+      message: { Content: string },
+      req: Request,
+      res: Response & { reply(text: string): void },
+    ) => void,
   ): unknown
 }
 

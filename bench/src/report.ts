@@ -1,8 +1,10 @@
 import { environmentLine } from './environment.js'
+import { PUSH_MODES, type PushSide, type PushThroughput } from './figures/push-throughput.js'
 import type { StampedeCounts } from './figures/stampede.js'
 import type { RecoveryCounts } from './figures/token-recovery.js'
 import type { LoadResult } from './load.js'
 import { markdownTable, num } from './markdown-table.js'
+import type { PushServerMode } from './push-server.js'
 import { lineChartSvg } from './svg-chart.js'
 
 /** Everything one `pnpm bench` run measured. */
@@ -32,10 +34,13 @@ export interface BenchReport {
     recovery: RecoveryCounts
     notes: string[]
   }[]
+  push: PushThroughput
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
 const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a')
 const goal = (ok: boolean) => (ok ? 'met' : '**missed**')
+const rounds = (values: number[]) => values.map((x) => x.toFixed(2)).join(', ')
 const counts = (s: StampedeCounts) =>
   `${s.tokenCalls} / ${s.ticketCalls}${s.failed ? ` (${s.failed} of ${s.calls} failed)` : ''}`
 
@@ -73,6 +78,7 @@ export function renderReport(r: BenchReport): string {
       ],
       [4, 'route cost growth, 1 → 500 connections', 'section 4 and cost-growth.svg', '—'],
       [5, 'side by side with co-wechat-api, wechat-jssdk, node-easywechat', 'section 5', '—'],
+      ...pushRows(r.push),
     ],
   )
   const curve = markdownTable(
@@ -127,7 +133,65 @@ export function renderReport(r: BenchReport): string {
     `## Summary\n\n${summary}`,
     `## 4. Cost growth of the JS-SDK route\n\n![cost growth](cost-growth.svg)\n\n${curve}`,
     `## 5. Side by side (same emulator, same run)\n\n${side}\n\n${notes.join('\n')}`,
+    `## 6. Push throughput (safe-mode XML, text message answered with a text reply)\n\n${pushTable(r.push)}`,
   ].join('\n\n')}\n`
+}
+
+/** PUSH_MODES as the reader knows them. */
+const PUSH_NAMES: Record<PushServerMode, string> = {
+  wxkit: '`@wxkit/express` `messageRoutes`, memory dedupe',
+  'wxkit-redis': '`@wxkit/express` `messageRoutes`, Redis dedupe (`@wxkit/redis`)',
+  wechat: 'node-webot `wechat` 2.1.0',
+  floor: 'floor: bare Express, signatures + decrypt + parse + encrypt only',
+}
+
+/** Summary rows 6a–6c: each the median of per-round ratios. */
+function pushRows(p: PushThroughput): (string | number)[][] {
+  const { wxkit, wechat, floor } = p.sides
+  const redis = p.sides['wxkit-redis']
+  const of = `${p.connections} connections, median of ${p.rounds} rotated rounds`
+  const cpu = (a: number, b: number) => `server CPU ${a.toFixed(0)} vs ${b.toFixed(0)} µs/message`
+  const row = (id: string, what: string, ratios: number[], a: PushSide, b: PushSide, target: number) => {
+    const value = median(ratios)
+    return [
+      id,
+      `push messages/s, ${what} (${of})`,
+      `**${value.toFixed(2)}** (rounds ${rounds(ratios)}; medians ${num(a.messagesPerSecond)} ÷ ${num(b.messagesPerSecond)} msg/s; ${cpu(a.cpuMicrosPerMessage, b.cpuMicrosPerMessage)})`,
+      `≥ ${target}: ${goal(value >= target)}`,
+    ]
+  }
+  return [
+    row('6a', 'wxkit ÷ node-webot `wechat`', p.ratios.wechat, wxkit, wechat, 1.5),
+    row('6b', 'wxkit ÷ floor', p.ratios.floor, wxkit, floor, 0.8),
+    row('6c', 'wxkit on Redis dedupe ÷ memory dedupe', p.ratios.redis, redis, wxkit, 0.8),
+  ]
+}
+
+/** Section 6: each contender's medians, failures, handler runs and the reply check. */
+function pushTable(p: PushThroughput): string {
+  const table = markdownTable(
+    [
+      'receiver',
+      'msg/s (median)',
+      'server CPU µs/message',
+      'failed',
+      'answered / handler runs',
+      'reply check',
+    ],
+    PUSH_MODES.map((mode) => {
+      const s = p.sides[mode]
+      return [
+        PUSH_NAMES[mode],
+        num(s.messagesPerSecond),
+        s.cpuMicrosPerMessage.toFixed(0),
+        s.failures,
+        `${num(s.answered)} / ${num(s.handled)}`,
+        s.replyProblem ?? 'right',
+      ]
+    }),
+  )
+  const late = p.madeLate ? ` ${num(p.madeLate)} payloads were made during a run (the pool ran out).` : ''
+  return `${table}\n\n${p.rounds} rounds × ${p.seconds} s per receiver, ${p.connections} connections, every request a distinct signed encrypted push (new MsgId, nonce, content, timestamp now).${late}`
 }
 
 /** The chart of figure 4. */

@@ -11,6 +11,7 @@ import { Wechat } from '@wxkit/core'
 import { DEFAULT_APP, startEmulator } from '@wxkit/emulator'
 import Keyv from 'keyv'
 import { CONTENDERS, createContender, PAGE } from './contenders.js'
+import { PUSH_MODES, pushThroughput } from './figures/push-throughput.js'
 import { clusterStampede, coldStampede } from './figures/stampede.js'
 import { tokenRecovery } from './figures/token-recovery.js'
 import { warmCallsPerSecond } from './figures/warm-calls.js'
@@ -29,6 +30,9 @@ const CURVE_SECONDS = QUICK ? 1 : 2
 const WARM_MS = QUICK ? 200 : 700
 const LEVELS = [1, 10, 100, 500]
 const ROUTE_CONNECTIONS = 50
+/** Figure 6 rotates four contenders, so each round takes four runs; nine rounds as in figure 1. */
+const PUSH_ROUNDS = QUICK ? 3 : 9
+const PUSH_SECONDS = QUICK ? 1 : 3
 
 const started = Date.now()
 const log = (message: string) =>
@@ -121,6 +125,16 @@ await wxkitServer.stop()
 await bareServer.stop()
 await emulator.close()
 
+// 6. Push throughput: the safe-mode XML route of wxkit (memory and Redis dedupe), node-webot's wechat, a floor.
+log(`6. push throughput: ${PUSH_MODES.join(', ')}`)
+const push = await pushThroughput({
+  redisUrl: REDIS_URL,
+  rounds: PUSH_ROUNDS,
+  seconds: PUSH_SECONDS,
+  connections: ROUTE_CONNECTIONS,
+  log,
+})
+
 const report: BenchReport = {
   quick: QUICK,
   route: {
@@ -138,6 +152,7 @@ const report: BenchReport = {
   cluster,
   curve,
   side,
+  push,
 }
 const markdown = renderReport(report)
 const results = new URL('../results/', import.meta.url)
