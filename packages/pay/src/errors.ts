@@ -12,6 +12,13 @@ interface BaseOptions {
 }
 
 /**
+ * The brand every `@wxkit/pay` error carries. `Symbol.for` keys it in the global registry, which every copy
+ * of the package and every realm shares, so the guards recognise an error from another copy where
+ * `instanceof` does not, and no plain `Error` that merely has the right `name` passes.
+ */
+const WXKIT_PAY_ERROR = Symbol.for('wxkit.pay.error')
+
+/**
  * Base class of every error `@wxkit/pay` throws. Use the `is…Error()` guards rather than `instanceof` when
  * several copies of the package may be loaded.
  */
@@ -26,6 +33,8 @@ export class WechatPayClientError extends Error {
     this.name = 'WechatPayClientError'
     this.endpoint = options.endpoint
     this.requestId = options.requestId
+    // Non-enumerable: the brand stays out of toJSON(), JSON.stringify and util.inspect.
+    Object.defineProperty(this, WXKIT_PAY_ERROR, { value: true })
   }
 
   /** A plain, secret-free representation for structured logs. */
@@ -146,24 +155,16 @@ export class WechatPayResponseError extends WechatPayClientError {
   }
 }
 
-const hasName = (value: unknown, ...names: string[]): boolean =>
-  value instanceof Error && names.includes(value.name)
+/** True when `value` carries the brand and, if a `name` is given, has that name (the subclass). */
+const hasName = (value: unknown, name?: string): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as Record<symbol, unknown>)[WXKIT_PAY_ERROR] === true &&
+  (name === undefined || (value as { name?: unknown }).name === name)
 
-/** True for any error thrown by `@wxkit/pay`. */
+/** True for any error thrown by `@wxkit/pay`, also from another copy of the package or another realm. */
 export function isWechatPayClientError(value: unknown): value is WechatPayClientError {
-  return (
-    value instanceof WechatPayClientError ||
-    hasName(
-      value,
-      'WechatPayClientError',
-      'WechatPayError',
-      'WechatPayVerificationError',
-      'WechatPayValidationError',
-      'WechatPayTimeoutError',
-      'WechatPayNetworkError',
-      'WechatPayResponseError',
-    )
-  )
+  return hasName(value)
 }
 /** True when WeChat Pay answered an API error (`code`, `status`). */
 export function isWechatPayError(value: unknown): value is WechatPayError {
