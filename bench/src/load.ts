@@ -81,9 +81,8 @@ async function startServer(
   }
 }
 
-/** Drive `url` with autocannon (in this process) for `seconds` at `connections`. */
-export async function load(url: string, connections: number, seconds: number): Promise<LoadResult> {
-  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 })
+/** The figures every load reports, from autocannon's result. */
+function loadResultOf(result: autocannon.Result): LoadResult {
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
@@ -91,6 +90,12 @@ export async function load(url: string, connections: number, seconds: number): P
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   }
+}
+
+/** Drive `url` with autocannon (in this process) for `seconds` at `connections`. */
+export async function load(url: string, connections: number, seconds: number): Promise<LoadResult> {
+  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 })
+  return loadResultOf(result)
 }
 
 /**
@@ -118,11 +123,5 @@ export async function loadPushes(
       },
     ],
   })
-  return {
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  }
+  return loadResultOf(result)
 }

@@ -62,25 +62,21 @@ export function createLinkRoutes(state: EmulatorState): Hono {
     return wechatOk(c, { openlink: record.address })
   })
 
-  app.all('/wxa/query_urllink', async (c) => {
-    const token = requireAccessToken(c, state)
-    const record = queried(state, token.appId, (await readJsonBody(c)).url_link, 'url_link')
-    return wechatOk(c, {
-      url_link_info: linkInfo(record),
-      visit_openid: '',
-      quota_info: { remain_visit_quota: state.links.remainingVisits(token.appId, state.now()) },
+  // The two query endpoints differ only in the field that names the link and the one that answers it.
+  for (const [path, field, answer] of [
+    ['/wxa/query_urllink', 'url_link', 'url_link_info'],
+    ['/wxa/queryscheme', 'scheme', 'scheme_info'],
+  ] as const) {
+    app.all(path, async (c) => {
+      const token = requireAccessToken(c, state)
+      const record = queried(state, token.appId, (await readJsonBody(c))[field], field)
+      return wechatOk(c, {
+        [answer]: linkInfo(record),
+        visit_openid: '',
+        quota_info: { remain_visit_quota: state.links.remainingVisits(token.appId, state.now()) },
+      })
     })
-  })
-
-  app.all('/wxa/queryscheme', async (c) => {
-    const token = requireAccessToken(c, state)
-    const record = queried(state, token.appId, (await readJsonBody(c)).scheme, 'scheme')
-    return wechatOk(c, {
-      scheme_info: linkInfo(record),
-      visit_openid: '',
-      quota_info: { remain_visit_quota: state.links.remainingVisits(token.appId, state.now()) },
-    })
-  })
+  }
 
   app.all('/wxa/genwxashortlink', async (c) => {
     const token = requireAccessToken(c, state)
