@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { connectEmulator, DEFAULT_APP, type EmulatorOptions } from '../src/index.js'
+import { randomToken } from '../src/state/secrets.js'
 import { classicToken, emulator, FIXED_NOW, postJson, RID } from './support/emulator-fixture.js'
 
 const NOW_S = FIXED_NOW / 1000
@@ -25,7 +26,7 @@ describe('POST /wxa/generate_urllink and query_urllink', () => {
     expect(answer).toMatchObject({
       errcode: 0,
       errmsg: 'ok',
-      url_link: expect.stringMatching(/^https:\/\/wxaurl\.cn\/\w+/),
+      url_link: expect.stringMatching(/^https:\/\/wxaurl\.cn\/[A-Za-z0-9]{11}$/),
     })
     const link = answer.url_link as string
     expect(await e.control.openLink(link)).toEqual({
@@ -143,7 +144,7 @@ describe('POST /wxa/generatescheme and queryscheme', () => {
       is_expire: true,
       expire_time: NOW_S + 600,
     })
-    expect(openlink).toMatch(/^weixin:\/\/dl\/business\/\?t=\w+/)
+    expect(openlink).toMatch(/^weixin:\/\/dl\/business\/\?t=[A-Za-z0-9]{13}$/)
     expect(await e.control.openLink(openlink as string)).toMatchObject({
       path: 'pages/item/item',
       query: 'id=42',
@@ -178,7 +179,7 @@ describe('POST /wxa/genwxashortlink', () => {
       page_url: 'pages/item/item?id=42',
       page_title: 'Item',
     })
-    expect(link).toMatch(/^#小程序:\/\/wxkit\/[\w-]+$/)
+    expect(link).toMatch(/^#小程序:\/\/wxkit\/[A-Za-z0-9]{15}$/)
     expect(await e.control.openLink(link as string)).toMatchObject({
       path: 'pages/item/item',
       query: 'id=42',
@@ -217,5 +218,13 @@ describe('openLink', () => {
 
   it('checks the miniProgram option at start-up', async () => {
     await expect(emulator({ miniProgram: { linksPerDay: -1 } })).rejects.toThrow(/miniProgram.linksPerDay/)
+  })
+})
+
+describe('link ids', () => {
+  it('are letters and digits only, as WeChat’s are, never the - or _ of its tokens', () => {
+    const sample = Array.from({ length: 200 }, () => randomToken(13, 'alphanumeric')).join('')
+    expect(sample).toMatch(/^[A-Za-z0-9]{2600}$/)
+    expect(Array.from({ length: 200 }, () => randomToken(13)).join('')).toMatch(/[-_]/)
   })
 })

@@ -50,9 +50,9 @@ export type LinkRefusal = 'daily-quota' | 'long-term-quota' | 'unknown' | 'expir
 const counted = (kind: LinkKind): boolean => kind !== 'short_link'
 
 function newAddress(kind: LinkKind): string {
-  if (kind === 'url_link') return `https://wxaurl.cn/${randomToken(11)}`
-  if (kind === 'scheme') return `weixin://dl/business/?t=${randomToken(13)}`
-  return `#小程序://wxkit/${randomToken(15)}`
+  if (kind === 'url_link') return `https://wxaurl.cn/${randomToken(11, 'alphanumeric')}`
+  if (kind === 'scheme') return `weixin://dl/business/?t=${randomToken(13, 'alphanumeric')}`
+  return `#小程序://wxkit/${randomToken(15, 'alphanumeric')}`
 }
 
 /** A URL Link may come back with WeChat's `?cq=…` suffix; it names the same link. */

@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto'
 
 const URL_SAFE = /[+/=]/g
 
-/** `length` random characters from `[A-Za-z0-9_-]`, the alphabet WeChat's tokens, tickets and codes use. */
-export function randomToken(length: number): string {
+/**
+ * `length` random characters from `[A-Za-z0-9_-]`, the alphabet WeChat's tokens, tickets and codes use, or
+ * from `[A-Za-z0-9]` (`alphanumeric`), the one of its link ids (`wxaurl.cn/…`, `?t=…`).
+ */
+export function randomToken(length: number, alphabet: 'url-safe' | 'alphanumeric' = 'url-safe'): string {
+  const swap = (c: string) => (alphabet === 'alphanumeric' ? '' : c === '+' ? '-' : c === '/' ? '_' : '')
   let out = ''
   while (out.length < length) {
-    out += randomBytes(length)
-      .toString('base64')
-      .replace(URL_SAFE, (c) => (c === '+' ? '-' : c === '/' ? '_' : ''))
+    out += randomBytes(length).toString('base64').replace(URL_SAFE, swap)
   }
   return out.slice(0, length)
 }
