@@ -12,7 +12,17 @@ export type {
   CustomerLinkMessage,
   CustomerMessage,
   CustomerMiniProgramPageMessage,
+  CustomerMpNewsArticleMessage,
+  CustomerMpNewsMessage,
+  CustomerMsgMenuMessage,
+  CustomerMusicMessage,
+  CustomerNewsMessage,
+  CustomerOfficialAccountMiniProgramPageMessage,
+  CustomerServiceAccount,
   CustomerTextMessage,
+  CustomerVideoMessage,
+  CustomerVoiceMessage,
+  CustomerWxCardMessage,
 } from './apis/customer-message.js'
 export type {
   BatchUserInfoEntry,

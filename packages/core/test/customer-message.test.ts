@@ -11,6 +11,7 @@ import { calls, client, emulator, rejection } from './helpers.js'
 const SEND = '/cgi-bin/message/custom/send'
 const TYPING = '/cgi-bin/message/custom/typing'
 const HOUR = 3600_000
+const MINUTE = 60_000
 
 async function setup() {
   const emu = await emulator()
@@ -130,6 +131,166 @@ describe('sendCustomerMessage', () => {
   ])('%s is a WechatValidationError before any request', async (_name, message, field) => {
     const { emu, wechat } = await setup()
     const error = await rejection(wechat.sendCustomerMessage(message as never))
+    expect(isWechatValidationError(error) && error.field).toBe(field)
+    expect(await calls(emu, SEND)).toBe(0)
+  })
+})
+
+describe('sendCustomerMessage: the Official Account types', () => {
+  const article = {
+    title: 'T',
+    description: 'D',
+    url: 'https://example.com/a',
+    picurl: 'https://example.com/p.png',
+  }
+  const oa = (touser: string): CustomerMessage[] => [
+    { touser, msgtype: 'voice', voice: { media_id: 'VOICE' } },
+    { touser, msgtype: 'video', video: { media_id: 'VIDEO', thumb_media_id: 'THUMB', description: 'D' } },
+    {
+      touser,
+      msgtype: 'music',
+      music: {
+        title: 'Song',
+        musicurl: 'https://example.com/m.mp3',
+        hqmusicurl: 'https://example.com/hq.mp3',
+        thumb_media_id: 'TH',
+      },
+    },
+    { touser, msgtype: 'news', news: { articles: [article] } },
+    { touser, msgtype: 'mpnews', mpnews: { media_id: 'MPNEWS' } },
+    { touser, msgtype: 'mpnewsarticle', mpnewsarticle: { article_id: 'ARTICLE' } },
+    {
+      touser,
+      msgtype: 'msgmenu',
+      msgmenu: {
+        head_content: 'How was it?',
+        list: [
+          { id: '101', content: 'Good' },
+          { id: '102', content: 'Bad' },
+        ],
+        tail_content: 'Thanks',
+      },
+    },
+    { touser, msgtype: 'wxcard', wxcard: { card_id: 'CARD' } },
+    {
+      touser,
+      msgtype: 'miniprogrampage',
+      miniprogrampage: { title: 'Shop', appid: 'wxmini', pagepath: 'pages/a/a', thumb_media_id: 'THUMB' },
+      customservice: { kf_account: 'test1@account' },
+    },
+  ]
+
+  async function follower() {
+    const emu = await emulator()
+    const { openid } = await emu.control.follow({ openid: 'o_follower' })
+    await emu.control.userMessage({ openid })
+    return { emu, wechat: client(emu), openid }
+  }
+
+  test('sends each type to a follower who wrote, and the emulator shows it as sent', async () => {
+    const { emu, wechat, openid } = await follower()
+    const messages = oa(openid)
+    for (const message of messages) await wechat.sendCustomerMessage(message)
+    const delivered = (await emu.control.messages()).filter((m) => m.kind === 'customer')
+    expect(delivered.map((m) => [m.msgtype, m.content])).toEqual(
+      messages.map((m) => [m.msgtype, (m as unknown as Record<string, unknown>)[m.msgtype]]),
+    )
+    expect(delivered.at(-1)).toMatchObject({ kfAccount: 'test1@account' })
+  })
+
+  test("48 hours after the follower's last message it is WechatError 45015; a new message reopens it", async () => {
+    const { emu, wechat, openid } = await follower()
+    const voice: CustomerMessage = { touser: openid, msgtype: 'voice', voice: { media_id: 'V' } }
+    // The emulator's clock also runs in real time: a minute either side of the 48 hours.
+    await emu.control.advanceClock(48 * HOUR - MINUTE)
+    await wechat.sendCustomerMessage(voice)
+    await emu.control.advanceClock(2 * MINUTE)
+    const error = await rejection(wechat.sendCustomerMessage(voice))
+    expect(isWechatError(error) && error.errcode).toBe(ErrCode.ResponseOutOfTimeLimit)
+    await emu.control.userMessage({ openid })
+    await wechat.sendCustomerMessage(voice)
+    expect(await calls(emu, SEND)).toBe(3)
+  })
+
+  test.each([
+    ['a voice without media_id', { msgtype: 'voice', voice: {} }, 'voice.media_id'],
+    [
+      'a video without thumb_media_id',
+      { msgtype: 'video', video: { media_id: 'V' } },
+      'video.thumb_media_id',
+    ],
+    [
+      'a video with a non-string title',
+      { msgtype: 'video', video: { media_id: 'V', thumb_media_id: 'T', title: 7 } },
+      'video.title',
+    ],
+    [
+      'music whose hqmusicurl is not http(s)',
+      {
+        msgtype: 'music',
+        music: { musicurl: 'https://x.test/m', hqmusicurl: 'ftp://x', thumb_media_id: 'T' },
+      },
+      'music.hqmusicurl',
+    ],
+    ['news without articles', { msgtype: 'news', news: {} }, 'news.articles'],
+    ['news with no article', { msgtype: 'news', news: { articles: [] } }, 'news.articles'],
+    ['news with two articles', { msgtype: 'news', news: { articles: [article, article] } }, 'news.articles'],
+    [
+      'news whose article has no picurl',
+      { msgtype: 'news', news: { articles: [{ ...article, picurl: undefined }] } },
+      'news.articles[0].picurl',
+    ],
+    [
+      'news whose article url is not http(s)',
+      { msgtype: 'news', news: { articles: [{ ...article, url: 'x' }] } },
+      'news.articles[0].url',
+    ],
+    ['mpnews without media_id', { msgtype: 'mpnews', mpnews: {} }, 'mpnews.media_id'],
+    [
+      'mpnewsarticle without article_id',
+      { msgtype: 'mpnewsarticle', mpnewsarticle: {} },
+      'mpnewsarticle.article_id',
+    ],
+    [
+      'msgmenu without head_content',
+      { msgtype: 'msgmenu', msgmenu: { list: [{ id: '1', content: 'c' }], tail_content: 't' } },
+      'msgmenu.head_content',
+    ],
+    [
+      'msgmenu with an empty list',
+      { msgtype: 'msgmenu', msgmenu: { head_content: 'h', list: [], tail_content: 't' } },
+      'msgmenu.list',
+    ],
+    [
+      'msgmenu whose item has no content',
+      {
+        msgtype: 'msgmenu',
+        msgmenu: { head_content: 'h', list: [{ id: '1', content: 'a' }, { id: '2' }], tail_content: 't' },
+      },
+      'msgmenu.list[1].content',
+    ],
+    ['wxcard without card_id', { msgtype: 'wxcard', wxcard: {} }, 'wxcard.card_id'],
+    [
+      'a page card with an empty appid',
+      {
+        msgtype: 'miniprogrampage',
+        miniprogrampage: { title: 't', appid: '', pagepath: 'p', thumb_media_id: 'm' },
+      },
+      'miniprogrampage.appid',
+    ],
+    [
+      'customservice that is not an object',
+      { msgtype: 'wxcard', wxcard: { card_id: 'C' }, customservice: 'kf' },
+      'customservice',
+    ],
+    [
+      'customservice without kf_account',
+      { msgtype: 'wxcard', wxcard: { card_id: 'C' }, customservice: {} },
+      'customservice.kf_account',
+    ],
+  ])('%s is a WechatValidationError before any request', async (_name, message, field) => {
+    const { emu, wechat, openid } = await follower()
+    const error = await rejection(wechat.sendCustomerMessage({ touser: openid, ...message } as never))
     expect(isWechatValidationError(error) && error.field).toBe(field)
     expect(await calls(emu, SEND)).toBe(0)
   })

@@ -3,6 +3,7 @@ import { classicToken, emulator, postJson } from './support/emulator-fixture.js'
 import { receiver } from './support/push-receiver.js'
 
 const HOUR = 3600_000
+const MINUTE = 60_000
 
 async function setup() {
   const e = await emulator()
@@ -102,6 +103,120 @@ describe('POST /cgi-bin/message/custom/send (§14.5)', () => {
       errcode: 47001,
     })
     expect(await e.control.messages()).toEqual([])
+  })
+})
+
+/** One body of each Official Account type (§14.5), sent to `touser`. */
+const officialAccountBodies = (touser: string) => [
+  { touser, msgtype: 'voice', voice: { media_id: 'VOICE' } },
+  { touser, msgtype: 'video', video: { media_id: 'VIDEO', thumb_media_id: 'THUMB', title: 'T' } },
+  {
+    touser,
+    msgtype: 'music',
+    music: {
+      musicurl: 'https://example.com/m.mp3',
+      hqmusicurl: 'https://example.com/hq.mp3',
+      thumb_media_id: 'TH',
+    },
+  },
+  {
+    touser,
+    msgtype: 'news',
+    news: {
+      articles: [
+        { title: 'T', description: 'D', url: 'https://example.com/a', picurl: 'https://example.com/p.png' },
+      ],
+    },
+  },
+  { touser, msgtype: 'mpnews', mpnews: { media_id: 'MPNEWS' } },
+  { touser, msgtype: 'mpnewsarticle', mpnewsarticle: { article_id: 'ARTICLE' } },
+  {
+    touser,
+    msgtype: 'msgmenu',
+    msgmenu: { head_content: 'Rate us', list: [{ id: '101', content: 'Good' }], tail_content: 'Thanks' },
+  },
+  { touser, msgtype: 'wxcard', wxcard: { card_id: 'CARD' } },
+  {
+    touser,
+    msgtype: 'miniprogrampage',
+    miniprogrampage: { title: 'T', appid: 'wxmini', pagepath: 'pages/a/a', thumb_media_id: 'THUMB' },
+    customservice: { kf_account: 'test1@account' },
+  },
+]
+
+describe('Official Account types of message/custom/send (§14.5)', () => {
+  it('delivers each type to a follower who wrote within 48 hours; messages() shows them', async () => {
+    const { e, send } = await setup()
+    const { openid } = await e.control.follow({ openid: 'oFan' })
+    await e.control.userMessage({ openid })
+    const bodies = officialAccountBodies(openid)
+    for (const body of bodies) expect(await send(body)).toEqual({ errcode: 0, errmsg: 'ok' })
+    const messages = await e.control.messages()
+    const customer = messages.filter((m) => m.kind === 'customer')
+    expect(customer.map((m) => [m.msgtype, m.content])).toEqual(
+      bodies.map((b) => [b.msgtype, (b as Record<string, unknown>)[b.msgtype]]),
+    )
+    expect(customer.at(-1)).toMatchObject({ kfAccount: 'test1@account' })
+    expect(customer[0]).not.toHaveProperty('kfAccount')
+  })
+
+  it('keeps a follower to the 48-hour window from their last message: 45015 after it, open again after a message', async () => {
+    const { e, send } = await setup()
+    const { openid } = await e.control.follow({ openid: 'oFan' })
+    const voice = officialAccountBodies(openid)[0]
+    expect(await send(voice)).toMatchObject({ errcode: 45015 })
+    await e.control.userMessage({ openid })
+    // The emulator's clock also runs in real time: a minute either side of the 48 hours.
+    await e.control.advanceClock(48 * HOUR - MINUTE)
+    expect(await send(voice)).toMatchObject({ errcode: 0 })
+    await e.control.advanceClock(2 * MINUTE)
+    expect(await send(voice)).toMatchObject({ errcode: 45015 })
+    await e.control.userMessage({ openid })
+    expect(await send(voice)).toMatchObject({ errcode: 0 })
+    expect(await e.control.messages()).toHaveLength(2)
+  })
+
+  it.each([
+    ['video without thumb_media_id', { msgtype: 'video', video: { media_id: 'V' } }],
+    [
+      'music without hqmusicurl',
+      { msgtype: 'music', music: { musicurl: 'https://x.test/m', thumb_media_id: 'T' } },
+    ],
+    ['news with no article', { msgtype: 'news', news: { articles: [] } }],
+    [
+      'news with two articles',
+      {
+        msgtype: 'news',
+        news: {
+          articles: [1, 2].map(() => ({
+            title: 'T',
+            description: 'D',
+            url: 'https://x.test',
+            picurl: 'https://x.test/p',
+          })),
+        },
+      },
+    ],
+    [
+      'news with an article missing picurl',
+      { msgtype: 'news', news: { articles: [{ title: 'T', description: 'D', url: 'https://x.test' }] } },
+    ],
+    [
+      'msgmenu with an empty list',
+      { msgtype: 'msgmenu', msgmenu: { head_content: 'H', list: [], tail_content: 'T' } },
+    ],
+    [
+      'msgmenu with an item without id',
+      { msgtype: 'msgmenu', msgmenu: { head_content: 'H', list: [{ content: 'c' }], tail_content: 'T' } },
+    ],
+    ['wxcard without card_id', { msgtype: 'wxcard', wxcard: {} }],
+    ['customservice without kf_account', { msgtype: 'mpnews', mpnews: { media_id: 'M' }, customservice: {} }],
+  ])('answers 47001 for %s and delivers nothing', async (_name, body) => {
+    const { e, send } = await setup()
+    const { openid } = await e.control.follow({ openid: 'oFan' })
+    await e.control.userMessage({ openid })
+    expect(await send({ touser: openid, ...body })).toMatchObject({ errcode: 47001 })
+    expect((await e.control.messages()).filter((m) => m.kind === 'customer')).toEqual([])
   })
 })
 

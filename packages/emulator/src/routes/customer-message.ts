@@ -33,7 +33,7 @@ export function createCustomerMessageRoutes(state: EmulatorState): Hono {
     const token = requireAccessToken(c, state)
     const body = await readJsonBody(c)
     const touser = recipient(token.appId, body.touser)
-    const { msgtype, content } = customerMessageContent(body)
+    const { msgtype, content, kfAccount } = customerMessageContent(body)
     requireWindow(token.appId, touser)
     state.customerService.deliver({
       kind: 'customer',
@@ -41,6 +41,7 @@ export function createCustomerMessageRoutes(state: EmulatorState): Hono {
       touser,
       msgtype,
       content,
+      ...(kfAccount === undefined ? {} : { kfAccount }),
       sentAt: state.now(),
     })
     return wechatOk(c)

@@ -20,10 +20,12 @@ export interface DeliveredCustomerMessage {
   kind: 'customer'
   appId: string
   touser: string
-  /** `text`, `image`, `link`, `miniprogrampage`, … */
+  /** `text`, `image`, `link`, `miniprogrampage`, `voice`, `video`, `music`, `news`, `msgmenu`, … */
   msgtype: string
   /** The field named by `msgtype`, as sent (e.g. `{ content: 'Hello' }` for `text`). */
   content: Record<string, unknown>
+  /** `customservice.kf_account`, when the message was sent as a customer service account. */
+  kfAccount?: string
   /** Emulator time of delivery, in milliseconds since the epoch. */
   sentAt: number
 }
