@@ -59,7 +59,12 @@ export type {
 export type { QrCodeTicketRequest, QrCodeTicketResponse } from './apis/qr-code-ticket.js'
 export type { QrCodeRequest } from './apis/qrcode.js'
 export type { ResetUserSessionKeyResponse, SessionKeyRequest } from './apis/session-key.js'
-export type { MiniProgramState, PushTemplateConfig, SubscribeMessageRequest } from './apis/subscribe.js'
+export type {
+  MiniProgramState,
+  PushTemplateConfig,
+  SubscribeMessageRequest,
+  SubscribeTemplate,
+} from './apis/subscribe.js'
 export type { TemplateMessageRequest, TemplateMessageResponse } from './apis/template-message.js'
 export type { WxaCodeRequest, WxaQrCodeRequest } from './apis/wxa-code.js'
 export type { TokenMode, WechatConfig, WechatEnv, WechatRetryOptions } from './config.js'

@@ -67,8 +67,10 @@ import {
   type SessionKeyRequest,
 } from './apis/session-key.js'
 import {
+  getSubscribeTemplates,
   type PushTemplateConfig,
   type SubscribeMessageRequest,
+  type SubscribeTemplate,
   sendMessage,
   sendMessageWithTemplate,
 } from './apis/subscribe.js'
@@ -321,6 +323,20 @@ export class Wechat {
    */
   sendMessage(message: SubscribeMessageRequest, options?: RequestOptions): Promise<void> {
     return this.#call(sendMessage, message, options)
+  }
+
+  /**
+   * `GET /wxaapi/newtmpl/gettemplate`: the account's private subscribe templates (an empty array when it
+   * has none). A key's type is its prefix in `content` (`{{thing1.DATA}}` → thing).
+   *
+   * @example
+   * ```ts
+   * const templates = await wechat.getSubscribeTemplates()
+   * const shipped = templates.find((t) => t.title === '发货通知')?.priTmplId
+   * ```
+   */
+  getSubscribeTemplates(options?: RequestOptions): Promise<SubscribeTemplate[]> {
+    return this.#call(getSubscribeTemplates, undefined, options)
   }
 
   /**

@@ -92,6 +92,12 @@ describe('README examples', () => {
       title.slice(0, 20),
     ])
 
+    // The account's private templates: [{ priTmplId: 'TPL', title, content: '{{thing1.DATA}}\n…', example, type }]
+    const templates = await wechat.getSubscribeTemplates()
+    expect(templates).toMatchObject([
+      { priTmplId: 'TPL', content: '{{thing1.DATA}}\n{{time2.DATA}}\n', type: 2 },
+    ])
+
     // Web OAuth
     const state = 'csrf42'
     const res = { redirect: (url: string) => url }

@@ -112,3 +112,55 @@ describe('sendMessageWithTemplate', () => {
     expect(isWechatValidationError(error) && error.field).toBe('values')
   })
 })
+
+describe('getSubscribeTemplates', () => {
+  const LIST = '/wxaapi/newtmpl/gettemplate'
+
+  test("returns the account's templates in WeChat's field names", async () => {
+    const emu = await emulator()
+    await emu.control.registerTemplate({
+      templateId: 'TPL_SHIP',
+      keys: ['thing1', 'enum2'],
+      enums: { enum2: ['已发货', '已签收'] },
+      title: '发货通知',
+      example: '商品:手机\n',
+      type: 3,
+    })
+    await emu.control.registerTemplate({ templateId: 'TPL_PLAIN', keys: ['time1'] })
+    expect(await client(emu).getSubscribeTemplates()).toEqual([
+      {
+        priTmplId: 'TPL_SHIP',
+        title: '发货通知',
+        content: '{{thing1.DATA}}\n{{enum2.DATA}}\n',
+        example: '商品:手机\n',
+        type: 3,
+        keywordEnumValueList: [{ keywordCode: 'enum2.DATA', enumValueList: ['已发货', '已签收'] }],
+      },
+      { priTmplId: 'TPL_PLAIN', title: 'TPL_PLAIN', content: '{{time1.DATA}}\n', example: '', type: 2 },
+    ])
+    expect(await calls(emu, LIST)).toBe(1)
+  })
+
+  test('returns an empty array when the account has no template', async () => {
+    const emu = await emulator()
+    expect(await client(emu).getSubscribeTemplates()).toEqual([])
+  })
+
+  test('a revoked token is refreshed once and the list read again', async () => {
+    const emu = await emulator()
+    await emu.control.registerTemplate({ templateId: 'TPL_SHIP', keys: ['thing1'] })
+    const wechat = client(emu)
+    await wechat.getAccessToken()
+    await emu.control.revokeTokens()
+    const templates = await wechat.getSubscribeTemplates()
+    expect(templates.map((t) => t.priTmplId)).toEqual(['TPL_SHIP'])
+    expect(await calls(emu, LIST)).toBe(2)
+  })
+
+  test('is retried after a transient failure (it only reads)', async () => {
+    const emu = await emulator()
+    await emu.control.injectFault({ path: LIST, fault: { kind: 'http', status: 502 } })
+    expect(await client(emu).getSubscribeTemplates()).toEqual([])
+    expect(await calls(emu, LIST)).toBe(2)
+  })
+})

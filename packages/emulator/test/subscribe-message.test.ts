@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_APP, type RunningEmulator } from '../src/index.js'
-import { classicToken, emulator, postJson, RID } from './support/emulator-fixture.js'
+import { classicToken, emulator, getJson, postJson, RID } from './support/emulator-fixture.js'
 
 const OPENID = 'oUser000000000000000000000001'
 const KEYS = [
@@ -177,5 +177,75 @@ describe('POST /cgi-bin/message/subscribe/send', () => {
     const { e } = await setup()
     const body = await postJson(`${e.apiBaseUrl}/cgi-bin/message/subscribe/send`, { touser: OPENID })
     expect(body.errcode).toBe(41001)
+  })
+})
+
+describe('GET /wxaapi/newtmpl/gettemplate', () => {
+  const B = { appId: 'wx00000000000000b2', appSecret: 'b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2' }
+
+  it("lists the templates the token's app may use, in WeChat's field names", async () => {
+    const e = await emulator({ apps: [DEFAULT_APP, B] })
+    await e.control.registerTemplate({
+      templateId: 'tpl-ship',
+      keys: ['thing1', 'enum2'],
+      enums: { enum2: ['已发货', '已签收'] },
+      title: '发货通知',
+      example: '商品:手机\n状态:已发货\n',
+      type: 3,
+    })
+    await e.control.registerTemplate({ templateId: 'tpl-plain', keys: ['time1'] })
+    await e.control.registerTemplate({ templateId: 'tpl-b-only', keys: ['thing1'], appId: B.appId })
+    const body = await getJson(
+      `${e.apiBaseUrl}/wxaapi/newtmpl/gettemplate?access_token=${await classicToken(e)}`,
+    )
+    expect(body).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+      data: [
+        {
+          priTmplId: 'tpl-ship',
+          title: '发货通知',
+          content: '{{thing1.DATA}}\n{{enum2.DATA}}\n',
+          example: '商品:手机\n状态:已发货\n',
+          type: 3,
+          keywordEnumValueList: [{ keywordCode: 'enum2.DATA', enumValueList: ['已发货', '已签收'] }],
+        },
+        { priTmplId: 'tpl-plain', title: 'tpl-plain', content: '{{time1.DATA}}\n', example: '', type: 2 },
+      ],
+    })
+    const other = await getJson(
+      `${e.apiBaseUrl}/wxaapi/newtmpl/gettemplate?access_token=${await classicToken(e, B)}`,
+    )
+    expect((other.data as { priTmplId: string }[]).map((t) => t.priTmplId)).toEqual([
+      'tpl-ship',
+      'tpl-plain',
+      'tpl-b-only',
+    ])
+  })
+
+  it('answers an empty list when no template is registered', async () => {
+    const e = await emulator()
+    const body = await getJson(
+      `${e.apiBaseUrl}/wxaapi/newtmpl/gettemplate?access_token=${await classicToken(e)}`,
+    )
+    expect(body).toEqual({ errcode: 0, errmsg: 'ok', data: [] })
+  })
+
+  it('checks the token', async () => {
+    const e = await emulator()
+    expect((await getJson(`${e.apiBaseUrl}/wxaapi/newtmpl/gettemplate`)).errcode).toBe(41001)
+    expect(
+      (await getJson(`${e.apiBaseUrl}/wxaapi/newtmpl/gettemplate?access_token=not-a-token`)).errcode,
+    ).toBe(40014)
+  })
+
+  it('refuses a title that is not a string or a type other than 2 or 3', async () => {
+    const e = await emulator()
+    await expect(
+      e.control.registerTemplate({ templateId: 't', keys: ['thing1'], type: 1 as never }),
+    ).rejects.toThrow(/type/)
+    await expect(
+      e.control.registerTemplate({ templateId: 't', keys: ['thing1'], title: 5 as never }),
+    ).rejects.toThrow(/title/)
   })
 })

@@ -1,6 +1,6 @@
 import type { WechatEnv } from '../config.js'
 import { defineEndpoint } from '../endpoint.js'
-import { WechatValidationError } from '../errors.js'
+import { WechatResponseError, WechatValidationError } from '../errors.js'
 import { requireString } from '../validate.js'
 
 /** `miniprogram_state` of a subscribe message. */
@@ -115,4 +115,35 @@ export const sendMessageWithTemplate = defineEndpoint({
   read: (): void => {},
   json: (input: { template: PushTemplateConfig; values: unknown[]; toUser: string }, { env }) =>
     subscribeBody(templateMessage(input.template, input.values, input.toUser), env),
+})
+
+/** One of the account's private subscribe templates, as `GET /wxaapi/newtmpl/gettemplate` lists it. */
+export interface SubscribeTemplate {
+  /** The template id, as `template_id` in {@link SubscribeMessageRequest}. */
+  priTmplId: string
+  /** The template's title. */
+  title: string
+  /** The template's content, one `{{key.DATA}}` per value, e.g. `物品:{{thing1.DATA}}\n时间:{{time2.DATA}}\n`. */
+  content: string
+  /** An example of a filled-in message. */
+  example: string
+  /** 2: one-time subscription, 3: long-term subscription. */
+  type: 2 | 3
+  /** The allowed values of each `enum` key (`keywordCode` is e.g. `enum4.DATA`). */
+  keywordEnumValueList?: { keywordCode: string; enumValueList: string[] }[]
+}
+
+/** `GET /wxaapi/newtmpl/gettemplate`: the account's private templates. It only reads, so it is retried. */
+export const getSubscribeTemplates = defineEndpoint({
+  method: 'GET',
+  path: '/wxaapi/newtmpl/gettemplate',
+  read: (body: { data?: unknown }): SubscribeTemplate[] => {
+    if (!Array.isArray(body.data)) {
+      throw new WechatResponseError({
+        endpoint: '/wxaapi/newtmpl/gettemplate',
+        reason: 'no data list in the response',
+      })
+    }
+    return body.data as SubscribeTemplate[]
+  },
 })

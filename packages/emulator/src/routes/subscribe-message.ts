@@ -74,5 +74,29 @@ export function createSubscribeMessageRoutes(state: EmulatorState): Hono {
     return wechatOk(c, { msgid })
   })
 
+  /**
+   * `GET /wxaapi/newtmpl/gettemplate?access_token=…` (§14): the templates the token's app may use, as
+   * `{errcode: 0, errmsg: 'ok', data: [{priTmplId, title, content, example, type, keywordEnumValueList?}]}`;
+   * `content` has one `{{key.DATA}}` line per key, `keywordEnumValueList` one entry per `enum` key.
+   */
+  app.all('/wxaapi/newtmpl/gettemplate', (c) => {
+    const token = requireAccessToken(c, state)
+    const data = state.subscriptions.templatesOf(token.appId).map((record) => {
+      const enums = Object.entries(record.enums).map(([key, values]) => ({
+        keywordCode: `${key}.DATA`,
+        enumValueList: values,
+      }))
+      return {
+        priTmplId: record.templateId,
+        title: record.title,
+        content: record.keys.map((key) => `{{${key}.DATA}}\n`).join(''),
+        example: record.example,
+        type: record.type,
+        ...(enums.length > 0 ? { keywordEnumValueList: enums } : {}),
+      }
+    })
+    return wechatOk(c, { data })
+  })
+
   return app
 }

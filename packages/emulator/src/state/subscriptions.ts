@@ -37,6 +37,12 @@ export interface RegisterTemplateOptions {
   enums?: Record<string, string[]>
   /** Limit the template to one app; by default every app may use it. */
   appId?: string
+  /** The title `gettemplate` lists. @default the templateId */
+  title?: string
+  /** The example `gettemplate` lists. @default '' */
+  example?: string
+  /** 2: one-time, 3: long-term (§14). @default 2 */
+  type?: 2 | 3
 }
 
 /** The argument of `subscribe()`: one acceptance of `wx.requestSubscribeMessage`. */
@@ -71,6 +77,9 @@ export interface TemplateRecord {
   keys: string[]
   enums: Record<string, string[]>
   appId?: string
+  title: string
+  example: string
+  type: 2 | 3
 }
 
 /** Templates, per-user send grants and the delivered messages. */
@@ -81,7 +90,15 @@ export class SubscriptionBook {
 
   /** Register (or replace) a template; throws on keys whose type WeChat does not know. */
   registerTemplate(options: RegisterTemplateOptions): void {
-    const { templateId, keys, enums = {}, appId } = options ?? ({} as RegisterTemplateOptions)
+    const {
+      templateId,
+      keys,
+      enums = {},
+      appId,
+      title = templateId,
+      example = '',
+      type = 2,
+    } = options ?? ({} as RegisterTemplateOptions)
     if (typeof templateId !== 'string' || templateId === '') {
       throw new TypeError('@wxkit/emulator: registerTemplate needs a non-empty templateId')
     }
@@ -116,12 +133,28 @@ export class SubscriptionBook {
         throw new TypeError(`@wxkit/emulator: registerTemplate needs enums.${key}, the values ${key} allows`)
       }
     }
+    if (typeof title !== 'string' || typeof example !== 'string') {
+      throw new TypeError('@wxkit/emulator: registerTemplate title and example must be strings')
+    }
+    if (type !== 2 && type !== 3) {
+      throw new TypeError('@wxkit/emulator: registerTemplate type must be 2 (one-time) or 3 (long-term)')
+    }
     this.#templates.set(templateId, {
       templateId,
       keys: [...keys],
       enums: Object.fromEntries(Object.entries(enums).map(([key, values]) => [key, [...values]])),
       ...(appId ? { appId } : {}),
+      title,
+      example,
+      type,
     })
+  }
+
+  /** The templates `appId` may use, in registration order. */
+  templatesOf(appId: string): TemplateRecord[] {
+    return structuredClone(
+      [...this.#templates.values()].filter((record) => record.appId === undefined || record.appId === appId),
+    )
   }
 
   /** The template `templateId` if `appId` may use it. */
