@@ -1,17 +1,7 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { parseXml, XmlCdata, XmlElement, XmlText } from '@rgrove/parse-xml'
 
 /** Elements that may repeat in a push and so always parse to arrays (`<List>`, `<detail>`, news `<item>`). */
 const REPEATABLE = new Set(['List', 'detail', 'item'])
-
-const parser = new XMLParser({
-  parseTagValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  // Only the five predefined entities are decoded; a DOCTYPE (the only way to declare more) is refused
-  // before parsing, so neither external entities (XXE) nor expansion bombs can reach the parser.
-  processEntities: true,
-  isArray: (name) => REPEATABLE.has(name),
-})
 
 /** Why a body is not a usable XML push. */
 export type XmlRefusal = 'doctype' | 'malformed'
@@ -19,19 +9,42 @@ export type XmlRefusal = 'doctype' | 'malformed'
 /**
  * The fields under `<xml>` of a push body, or why it was refused: any `<!DOCTYPE` / `<!ENTITY`
  * declaration (XXE, billion laughs) or a document that is not well-formed or has another root.
+ * Values stay strings (never numbers); text is trimmed, CDATA kept as written; an element with child
+ * elements is an object, a repeated element (and always `List`, `detail`, `item`) an array, an empty one `''`.
  */
 export function parsePushXml(text: string): Record<string, unknown> | XmlRefusal {
+  // A DOCTYPE is the only way to declare entities; refusing it before parsing means neither external
+  // entities (XXE) nor expansion bombs reach the parser, which decodes only the predefined ones.
   if (/<!(DOCTYPE|ENTITY)/i.test(text)) return 'doctype'
-  if (XMLValidator.validate(text) !== true) return 'malformed'
-  let root: unknown
+  let root: XmlElement | null
   try {
-    root = (parser.parse(text) as { xml?: unknown }).xml
+    root = parseXml(text, { preserveCdata: true }).root
   } catch {
     return 'malformed'
   }
-  return root !== null && typeof root === 'object' && !Array.isArray(root)
-    ? (root as Record<string, unknown>)
-    : 'malformed'
+  if (root === null || root.name !== 'xml') return 'malformed'
+  const fields = value(root)
+  return typeof fields === 'object' ? fields : 'malformed'
+}
+
+/** An element's value: its trimmed text when it has no child elements, else an object of them. */
+function value(element: XmlElement): string | Record<string, unknown> {
+  let text = ''
+  const entries = new Map<string, unknown>()
+  for (const child of element.children) {
+    if (child instanceof XmlElement) {
+      const item = value(child)
+      const seen = entries.get(child.name)
+      if (Array.isArray(seen)) seen.push(item)
+      else if (seen !== undefined) entries.set(child.name, [seen, item])
+      else entries.set(child.name, REPEATABLE.has(child.name) ? [item] : item)
+    } else if (child instanceof XmlCdata) text += child.text
+    else if (child instanceof XmlText) text += child.text.trim()
+  }
+  if (entries.size === 0) return text
+  if (text !== '') entries.set('#text', text)
+  // fromEntries defines own properties, so an element named `__proto__` cannot reach the prototype.
+  return Object.fromEntries(entries)
 }
 
 /**
