@@ -33,11 +33,11 @@ const root = resolve(here, '../..')
 const PACKAGES = ['core', 'express', 'redis', 'pay', 'emulator']
 /**
  * Install weight of one package alone in an empty project: packages and bytes unpacked. Issue 9's goal for
- * core, 6 packages and 2 MiB, is the limit: push XML is parsed by the zero-dependency @rgrove/parse-xml
- * (fast-xml-parser and its helpers made core 12 packages and about 3.1 MiB).
+ * core, 6 packages and 2 MB (decimal, the stricter reading), is the limit: push XML is parsed by the
+ * zero-dependency @rgrove/parse-xml (fast-xml-parser and its helpers made core 12 packages and about 3.1 MiB).
  */
 const WEIGHT_LIMITS = {
-  core: { packages: 6, bytes: 2 * 1024 * 1024 },
+  core: { packages: 6, bytes: 2_000_000 },
   emulator: { packages: 15, bytes: Number.POSITIVE_INFINITY },
 }
 /** The page's landing URL, and the path its router replaces it with at boot (see fixture/page/main.js). */
