@@ -1,31 +1,12 @@
-import { readFile } from 'node:fs/promises'
 import { expect, test } from 'vitest'
 import { Wechat } from '../src/index.js'
 import { DEFAULT_APP, emulator } from './helpers.js'
-
-const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
-const source = await readFile(new URL(import.meta.url), 'utf8')
-
-/** The ```ts block that follows `heading` in the README. */
-function readmeBlock(heading: string): string | undefined {
-  const at = readme.indexOf(heading)
-  return at < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(at))?.[1]
-}
-
-/** The lines of this file between the `README:<name>` markers, one indent level less. */
-function ownBlock(name: string): string {
-  const marker = new RegExp(`// README:${name}:begin\\n([\\s\\S]*?)\\n\\s*// README:${name}:end`)
-  const [, region = ''] = marker.exec(source) ?? []
-  return `${region
-    .split('\n')
-    .map((line) => line.replace(/^ {2}/, ''))
-    .join('\n')}\n`
-}
+import { exampleBlock, readmeBlock } from './readme-blocks.js'
 
 test.each([['session-keys', '### Session keys']])(
   'the README example %s is exactly the code its test runs',
   (name, heading) => {
-    expect(readmeBlock(heading)).toBe(ownBlock(name))
+    expect(readmeBlock(heading)).toBe(exampleBlock(import.meta.url, name))
   },
 )
 

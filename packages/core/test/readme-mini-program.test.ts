@@ -1,37 +1,18 @@
-import { readFile } from 'node:fs/promises'
 import { expect, test } from 'vitest'
 import { Wechat, WechatMessageServer } from '../src/index.js'
 import { DEFAULT_APP, emulator } from './helpers.js'
 import { AES_KEY, serve, TOKEN } from './push-fixture.js'
-
-const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
-const source = await readFile(new URL(import.meta.url), 'utf8')
-
-/** The ```ts block that follows `heading` in the README. */
-function readmeBlock(heading: string): string | undefined {
-  const at = readme.indexOf(heading)
-  return at < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(at))?.[1]
-}
-
-/** The lines of this file between `// README:<name>` and `// README:end`, one indent level less. */
-function ownBlock(name: string): string {
-  const marker = new RegExp(`// README:${name}\\n([\\s\\S]*?)\\n\\s*// README:end`)
-  const [, region = ''] = marker.exec(source) ?? []
-  return `${region
-    .split('\n')
-    .map((line) => line.replace(/^ {2}/, ''))
-    .join('\n')}\n`
-}
+import { exampleBlock, readmeBlock } from './readme-blocks.js'
 
 test('the links README example is exactly the code this test runs', () => {
-  expect(readmeBlock('### Mini Program links')).toBe(ownBlock('links'))
+  expect(readmeBlock('### Mini Program links')).toBe(exampleBlock(import.meta.url, 'links'))
 })
 
 test('the links README example works against the emulator', async () => {
   const emu = await emulator()
   const wechat = new Wechat({ ...DEFAULT_APP, baseURL: emu.apiBaseUrl })
 
-  // README:links
+  // README:links:begin
   // A link for SMS, email or a web page, valid 7 days; it opens pages/item/item?id=42.
   const link = await wechat.generateUrlLink({
     path: 'pages/item/item',
@@ -50,7 +31,7 @@ test('the links README example works against the emulator', async () => {
 
   // A short link to paste in a WeChat chat; the query stays in page_url.
   const short = await wechat.generateShortLink({ page_url: 'pages/item/item?id=42', page_title: 'Item 42' })
-  // README:end
+  // README:links:end
 
   expect(url_link_info).toMatchObject({ path: 'pages/item/item', query: 'id=42' })
   expect(quota_info.remain_visit_quota).toBeGreaterThan(0)
@@ -62,26 +43,26 @@ test('the links README example works against the emulator', async () => {
 })
 
 test('the limited codes README example is exactly the code this test runs', () => {
-  expect(readmeBlock('### Mini Program limited codes')).toBe(ownBlock('codes'))
+  expect(readmeBlock('### Mini Program limited codes')).toBe(exampleBlock(import.meta.url, 'codes'))
 })
 
 test('the limited codes README example works against the emulator', async () => {
   const emu = await emulator()
   const wechat = new Wechat({ ...DEFAULT_APP, baseURL: emu.apiBaseUrl })
 
-  // README:codes
+  // README:codes:begin
   // A round Mini Program code for a page with its query (the query may be longer than a 32-character scene).
   const code = await wechat.getWxaCode({ path: 'pages/item/item?id=42', width: 430, env_version: 'release' })
   // A square QR code (path at most 128 bytes).
   const square = await wechat.createWxaQrCode({ path: 'pages/item/item?id=42', width: 430 })
-  // README:end
+  // README:codes:end
 
   for (const image of [code, square]) expect([...image.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47])
   await wechat.close()
 })
 
 test('the content security README example is exactly the code this test runs', () => {
-  expect(readmeBlock('### Mini Program content security')).toBe(ownBlock('content'))
+  expect(readmeBlock('### Mini Program content security')).toBe(exampleBlock(import.meta.url, 'content'))
 })
 
 test('the content security README example works against the emulator', async () => {
@@ -97,7 +78,7 @@ test('the content security README example works against the emulator', async () 
   await emu.control.configurePush(push)
   const verdicts = new Map<string, string | undefined>()
 
-  // README:content
+  // README:content:begin
   // Text a user wrote, before you publish it; the author must have used the Mini Program in the last 2 hours.
   const { result, trace_id } = await wechat.msgSecCheck({ openid, scene: 2, content: 'Great parcel!' })
   if (result.suggest !== 'pass') console.log('hold for review:', trace_id)
@@ -110,7 +91,7 @@ test('the content security README example works against the emulator', async () 
     scene: 1,
     openid,
   })
-  // README:end
+  // README:content:end
 
   expect(result.suggest).toBe('pass')
   await emu.control.advanceClock(60_000) // the emulator's default delay

@@ -1,27 +1,12 @@
-import { readFile } from 'node:fs/promises'
 import { expect, test } from 'vitest'
 import { Wechat } from '../src/index.js'
 import { calls, DEFAULT_APP, emulator } from './helpers.js'
-
-const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
-const source = await readFile(new URL(import.meta.url), 'utf8')
-
-/** The ```ts block that follows `heading` in the README. */
-function readmeBlock(heading: string): string | undefined {
-  return /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(heading)))?.[1]
-}
-
-/** The lines of this file between the two markers, one indent level less. */
-function ownBlock(): string {
-  const [, region = ''] = /\/\/ README:begin\n([\s\S]*?)\n\s*\/\/ README:end/.exec(source) ?? []
-  return `${region
-    .split('\n')
-    .map((line) => line.replace(/^ {2}/, ''))
-    .join('\n')}\n`
-}
+import { exampleBlock, readmeBlock } from './readme-blocks.js'
 
 test('the Official Account README example is exactly the code this test runs', () => {
-  expect(readmeBlock('### Official Account: template messages')).toBe(ownBlock())
+  expect(readmeBlock('### Official Account: template messages')).toBe(
+    exampleBlock(import.meta.url, 'template-messages'),
+  )
 })
 
 test('the Official Account README example works against the emulator', async () => {
@@ -34,7 +19,7 @@ test('the Official Account README example works against the emulator', async () 
   const synced: string[] = []
   const sync = async (follower: string) => void synced.push(follower)
 
-  // README:begin
+  // README:template-messages:begin
   // A template message to a follower; client_msg_id makes a retry after a lost answer safe.
   const { msgid } = await wechat.sendTemplateMessage({
     touser: openid,
@@ -67,7 +52,7 @@ test('the Official Account README example works against the emulator', async () 
   })
   const current = await wechat.getMenu() // undefined when there is none
   await wechat.deleteMenu()
-  // README:end
+  // README:template-messages:end
 
   const [message] = await emu.control.messages()
   expect(message).toMatchObject({ kind: 'template', msgid, clientMsgId: 'order-1001-shipped' })
