@@ -1,32 +1,26 @@
 import { createServer } from 'node:http'
 import { inspect } from 'node:util'
-import { DEFAULT_MERCHANT, type RunningEmulator } from '@wxkit/emulator'
+import { DEFAULT_MERCHANT } from '@wxkit/emulator'
 import type { WechatPay } from '@wxkit/pay'
 import type { Express } from 'express'
 import Keyv from 'keyv'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { listenForTest } from '../../../test-support/listen.js'
 import { payNotifyRoutes, type WechatMiddlewareOptions, wechat } from '../src/index.js'
 import { SESSION_SECRET } from './support/app-harness.js'
-import { emulatorConfig, startTestEmulator } from './support/emulator.js'
+import { emulatorConfig } from './support/emulator.js'
 import { EXPRESS_VERSIONS } from './support/express-versions.js'
 import {
   NOTIFY_URL,
-  payClient,
   placeOrder,
   recordingHandlers,
   send,
   signAsWechatPay,
+  startPayTestBed,
   startRelay,
 } from './support/pay-shop.js'
 
-let emulator: RunningEmulator
-let pay: WechatPay
-beforeAll(async () => {
-  emulator = await startTestEmulator()
-  pay = payClient(emulator)
-})
-afterAll(() => emulator.close())
+const { emulator, pay } = await startPayTestBed()
 
 describe.each(EXPRESS_VERSIONS)('wechat({ pay }) on $name', (version) => {
   async function listen(app: Express): Promise<string> {

@@ -1,18 +1,15 @@
 import KeyvRedis from '@keyv/redis'
-import type { RunningEmulator } from '@wxkit/emulator'
-import type { WechatPay } from '@wxkit/pay'
 import { createRedisLock } from '@wxkit/redis'
 import Keyv from 'keyv'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startTestEmulator } from './support/emulator.js'
+import { afterEach, describe, expect, it } from 'vitest'
 import { EXPRESS_VERSIONS } from './support/express-versions.js'
 import {
   attemptStatuses,
   NOTIFY_URL,
-  payClient,
   placeOrder,
   recordingHandlers,
   send,
+  startPayTestBed,
   startRelay,
   startShop,
 } from './support/pay-shop.js'
@@ -21,13 +18,7 @@ import { startPrivateRedis } from './support/private-redis.js'
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-let emulator: RunningEmulator
-let pay: WechatPay
-beforeAll(async () => {
-  emulator = await startTestEmulator()
-  pay = payClient(emulator)
-})
-afterAll(() => emulator.close())
+const { emulator, pay } = await startPayTestBed()
 
 const closers: (() => unknown)[] = []
 afterEach(async () => {

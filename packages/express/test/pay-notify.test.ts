@@ -1,30 +1,21 @@
-import type { RunningEmulator } from '@wxkit/emulator'
-import type { WechatPay } from '@wxkit/pay'
 import express from 'express'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestEmulator } from './support/emulator.js'
+import { describe, expect, it } from 'vitest'
 import { EXPRESS_VERSIONS } from './support/express-versions.js'
 import {
   attemptStatuses,
   NOTIFY_URL,
   notificationsOf,
-  payClient,
   placeOrder,
   type Relay,
   recordingHandlers,
   send,
   signAsWechatPay,
+  startPayTestBed,
   startRelay,
   startShop,
 } from './support/pay-shop.js'
 
-let emulator: RunningEmulator
-let pay: WechatPay
-beforeAll(async () => {
-  emulator = await startTestEmulator()
-  pay = payClient(emulator)
-})
-afterAll(() => emulator.close())
+const { emulator, pay } = await startPayTestBed()
 
 const FAIL = { code: 'FAIL', message: expect.any(String) }
 

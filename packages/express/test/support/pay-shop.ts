@@ -10,6 +10,7 @@ import {
 } from '@wxkit/emulator'
 import { responseMessage, signSha256Rsa, WechatPay, type WechatPayConfig } from '@wxkit/pay'
 import type { Express } from 'express'
+import { afterAll } from 'vitest'
 import { listenForTest } from '../../../../test-support/listen.js'
 import { PLATFORM_PUBLIC_KEY_PRIVATE } from '../../../emulator/src/pay/platform-keys.js'
 import {
@@ -18,6 +19,7 @@ import {
   payNotifyRoutes,
   type WechatPayNotifyOptions,
 } from '../../src/index.js'
+import { startTestEmulator } from './emulator.js'
 import type { ExpressVersion } from './express-versions.js'
 
 /** Where every test order asks to be notified; the emulator is routed to the test's relay. */
@@ -36,6 +38,16 @@ export function payClient(emulator: RunningEmulator, overrides: Partial<WechatPa
     retry: { limit: 0 },
     ...overrides,
   })
+}
+
+/**
+ * The emulator and a `WechatPay` for its default merchant, started once for the calling test file (await it
+ * at the file's top level); the emulator closes after the file's last test.
+ */
+export async function startPayTestBed(): Promise<{ emulator: RunningEmulator; pay: WechatPay }> {
+  const emulator = await startTestEmulator()
+  afterAll(() => emulator.close())
+  return { emulator, pay: payClient(emulator) }
 }
 
 let sequence = 0
