@@ -11,7 +11,7 @@ export type {
   WechatMiddlewareOptions,
   WechatOauthOptions,
   WechatSessionOptions,
-} from './options.js'
+} from './option-types.js'
 export type {
   PayNotifyContext,
   PayNotifyLogger,

@@ -4,7 +4,7 @@ import { requestOrigin } from '../http/request-origin.js'
 import { OauthCodeExchange } from '../oauth/code-exchange.js'
 import { OauthStateCookie } from '../oauth/oauth-state.js'
 import { StateClaims } from '../oauth/state-claims.js'
-import type { ResolvedOptions } from '../options.js'
+import type { ResolvedOptions } from '../option-types.js'
 import { SessionManager } from '../session/session-manager.js'
 import { StoreClient } from '../session/store-client.js'
 

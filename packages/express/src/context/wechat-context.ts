@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { resolveOptions, type WechatMiddlewareOptions } from '../options.js'
+import type { WechatMiddlewareOptions } from '../option-types.js'
+import { resolveOptions } from '../options.js'
 import { WechatSession } from '../session/wechat-session.js'
 import { attachContext, contextOf, WechatContextState } from './context-state.js'
 

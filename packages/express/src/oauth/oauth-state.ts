@@ -8,7 +8,7 @@ import {
   sessionCookieName,
   writeCookie,
 } from '../http/cookies.js'
-import type { ResolvedOptions } from '../options.js'
+import type { ResolvedOptions } from '../option-types.js'
 import { CookieSigner } from '../session/cookie-signer.js'
 
 /** How long a login may take between `/oauth/login` and `/oauth/callback`. */

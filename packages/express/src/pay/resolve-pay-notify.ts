@@ -9,7 +9,7 @@ import {
   rejectUnknownKeys,
   resolveCallback,
   resolveMilliseconds,
-} from '../options.js'
+} from '../option-checks.js'
 import { createMemoryStore } from '../session/memory-store.js'
 import {
   PAY_NOTIFY_DEFAULTS,

@@ -1,7 +1,7 @@
 import { queryParam } from '../http/query.js'
 import { sendJson } from '../http/respond.js'
 import { pageUrlToSign } from '../jssdk/page-url.js'
-import type { ResolvedOptions } from '../options.js'
+import type { ResolvedOptions } from '../option-types.js'
 import type { RouteHandler } from './route-group.js'
 
 /** The JS-SDK options of the resolved options, when the route is on. */

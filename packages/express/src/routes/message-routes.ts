@@ -1,7 +1,7 @@
 import type { WechatMessageServer } from '@wxkit/core'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { sendError } from '../http/respond.js'
-import { assertMessageServer, resolveCallback, resolveMilliseconds } from '../options.js'
+import { assertMessageServer, resolveCallback, resolveMilliseconds } from '../option-checks.js'
 import { answerPush } from './message-route.js'
 import type { RouteGroup, RouteHandler } from './route-group.js'
 

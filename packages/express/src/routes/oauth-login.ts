@@ -2,7 +2,7 @@ import { WechatRouteError } from '../errors.js'
 import { queryParam } from '../http/query.js'
 import { sendRedirect } from '../http/respond.js'
 import { safeReturnTo } from '../oauth/return-to.js'
-import type { ResolvedOptions } from '../options.js'
+import type { ResolvedOptions } from '../option-types.js'
 import type { RouteHandler } from './route-group.js'
 
 /** The OAuth options of the resolved options, when the routes are on. */

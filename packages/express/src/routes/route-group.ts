@@ -3,7 +3,7 @@ import { contextOf, missingContext, type WechatContextState } from '../context/c
 import { sessionStoreFailed } from '../context/wechat-context.js'
 import { WechatRouteError } from '../errors.js'
 import { sendError } from '../http/respond.js'
-import type { ResolvedOptions } from '../options.js'
+import type { ResolvedOptions } from '../option-types.js'
 
 /**
  * A route: answers the request or throws (the caller turns the error into a JSON error response).

@@ -8,7 +8,7 @@ import {
   writeCookie,
 } from '../http/cookies.js'
 import type { WechatUser } from '../identity.js'
-import type { ResolvedOptions } from '../options.js'
+import type { ResolvedOptions } from '../option-types.js'
 import { CookieSigner } from './cookie-signer.js'
 import type { StoreClient } from './store-client.js'
 
