@@ -7,10 +7,12 @@ import { markdownTable, num } from './markdown-table.js'
 import type { PushServerMode } from './push-server.js'
 import { lineChartSvg } from './svg-chart.js'
 
-/** Everything one `pnpm bench` run measured. */
+/** Everything one `pnpm bench` run measured: every figure unless BENCH_FIGURES picked some. */
 export interface BenchReport {
   quick: boolean
-  route: {
+  /** The figures this run measured; the fields of the others are absent. */
+  figures: number[]
+  route?: {
     connections: number
     rounds: number
     /** Median req/s of each side. */
@@ -23,18 +25,18 @@ export interface BenchReport {
     cpuMicrosPerRequest: { wxkit: number; bare: number }
     failures: number
   }
-  warm: { memory: number; redis: number }
-  single: StampedeCounts
-  cluster: StampedeCounts
-  curve: { connections: number; wxkit: LoadResult; bare: LoadResult }[]
-  side: {
+  warm?: { memory: number; redis: number }
+  single?: StampedeCounts
+  cluster?: StampedeCounts
+  curve?: { connections: number; wxkit: LoadResult; bare: LoadResult }[]
+  side?: {
     name: string
     stampede: StampedeCounts
     warm: number | string
     recovery: RecoveryCounts
     notes: string[]
   }[]
-  push: PushThroughput
+  push?: PushThroughput
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
@@ -46,42 +48,82 @@ const counts = (s: StampedeCounts) =>
 
 /** The Markdown of results/latest.md. */
 export function renderReport(r: BenchReport): string {
-  const routeRatio = r.route.ratio
-  const cpu = r.route.cpuMicrosPerRequest
-  const warmRatio = r.warm.redis / r.warm.memory
   const summary = markdownTable(
     ['#', 'figure', 'result', 'goal'],
     [
-      [
-        1,
-        `JS-SDK route req/s, \`@wxkit/express\` ÷ bare Express (${r.route.connections} connections, median of ${r.route.rounds} paired rounds)`,
-        `**${routeRatio.toFixed(2)}** (rounds ${r.route.ratios.map((x) => x.toFixed(2)).join(', ')}; medians ${num(r.route.wxkit)} ÷ ${num(r.route.bare)} req/s; server CPU ${cpu.wxkit.toFixed(0)} vs ${cpu.bare.toFixed(0)} µs/request, ratio ${ratio(cpu.bare, cpu.wxkit)}${r.route.failures ? `; ${r.route.failures} failed requests` : ''})`,
-        `≥ 0.9: ${goal(routeRatio >= 0.9)}`,
-      ],
-      [
-        2,
-        'warm `getJsSdkConfig` calls/s in process, Redis store + L1 ÷ memory store (median of 3)',
-        `**${ratio(r.warm.redis, r.warm.memory)}** (${num(r.warm.redis)} ÷ ${num(r.warm.memory)} calls/s)`,
-        `≥ 0.9: ${goal(warmRatio >= 0.9)}`,
-      ],
-      [
-        '3a',
-        'cold stampede, 1000 concurrent `getJsSdkConfig` in 1 process: token / ticket calls',
-        `**${counts(r.single)}**`,
-        `1 / 1: ${goal(r.single.tokenCalls === 1 && r.single.ticketCalls === 1 && r.single.failed === 0)}`,
-      ],
-      [
-        '3b',
-        'cold stampede, 4 processes × 250 on Redis (`@keyv/redis` + `createRedisLock`): token / ticket calls',
-        `**${counts(r.cluster)}**`,
-        `1 / 1: ${goal(r.cluster.tokenCalls === 1 && r.cluster.ticketCalls === 1 && r.cluster.failed === 0)}`,
-      ],
-      [4, 'route cost growth, 1 → 500 connections', 'section 4 and cost-growth.svg', '—'],
-      [5, 'side by side with co-wechat-api, wechat-jssdk, node-easywechat', 'section 5', '—'],
-      ...pushRows(r.push),
+      ...(r.route ? [routeRow(r.route)] : []),
+      ...(r.warm ? [warmRow(r.warm)] : []),
+      ...(r.single && r.cluster ? stampedeRows(r.single, r.cluster) : []),
+      ...(r.curve
+        ? [[4, 'route cost growth, 1 → 500 connections', 'section 4 and cost-growth.svg', '—']]
+        : []),
+      ...(r.side
+        ? [[5, 'side by side with co-wechat-api, wechat-jssdk, node-easywechat', 'section 5', '—']]
+        : []),
+      ...(r.push ? pushRows(r.push) : []),
     ],
   )
-  const curve = markdownTable(
+  const only = r.figures.length < 6 ? ` (BENCH_FIGURES: only figure ${r.figures.join(', ')})` : ''
+  return `${[
+    `# wxkit benchmarks${r.quick ? ' (BENCH_QUICK smoke run: not for publishing)' : ''}${only}`,
+    environmentLine(),
+    'Every figure below was measured in this one run. BENCHMARKS.md explains what each one means.',
+    `## Summary\n\n${summary}`,
+    ...(r.curve
+      ? [`## 4. Cost growth of the JS-SDK route\n\n![cost growth](cost-growth.svg)\n\n${curveTable(r.curve)}`]
+      : []),
+    ...(r.side ? [`## 5. Side by side (same emulator, same run)\n\n${sideSection(r.side)}`] : []),
+    ...(r.push
+      ? [
+          `## 6. Push throughput (safe-mode XML, text message answered with a text reply)\n\n${pushTable(r.push)}`,
+        ]
+      : []),
+  ].join('\n\n')}\n`
+}
+
+/** Summary row 1. */
+function routeRow(route: NonNullable<BenchReport['route']>): (string | number)[] {
+  const cpu = route.cpuMicrosPerRequest
+  return [
+    1,
+    `JS-SDK route req/s, \`@wxkit/express\` ÷ bare Express (${route.connections} connections, median of ${route.rounds} paired rounds)`,
+    `**${route.ratio.toFixed(2)}** (rounds ${route.ratios.map((x) => x.toFixed(2)).join(', ')}; medians ${num(route.wxkit)} ÷ ${num(route.bare)} req/s; server CPU ${cpu.wxkit.toFixed(0)} vs ${cpu.bare.toFixed(0)} µs/request, ratio ${ratio(cpu.bare, cpu.wxkit)}${route.failures ? `; ${route.failures} failed requests` : ''})`,
+    `≥ 0.9: ${goal(route.ratio >= 0.9)}`,
+  ]
+}
+
+/** Summary row 2. */
+function warmRow(warm: NonNullable<BenchReport['warm']>): (string | number)[] {
+  return [
+    2,
+    'warm `getJsSdkConfig` calls/s in process, Redis store + L1 ÷ memory store (median of 3)',
+    `**${ratio(warm.redis, warm.memory)}** (${num(warm.redis)} ÷ ${num(warm.memory)} calls/s)`,
+    `≥ 0.9: ${goal(warm.redis / warm.memory >= 0.9)}`,
+  ]
+}
+
+/** Summary rows 3a and 3b. */
+function stampedeRows(single: StampedeCounts, cluster: StampedeCounts): (string | number)[][] {
+  const one = (s: StampedeCounts) => s.tokenCalls === 1 && s.ticketCalls === 1 && s.failed === 0
+  return [
+    [
+      '3a',
+      'cold stampede, 1000 concurrent `getJsSdkConfig` in 1 process: token / ticket calls',
+      `**${counts(single)}**`,
+      `1 / 1: ${goal(one(single))}`,
+    ],
+    [
+      '3b',
+      'cold stampede, 4 processes × 250 on Redis (`@keyv/redis` + `createRedisLock`): token / ticket calls',
+      `**${counts(cluster)}**`,
+      `1 / 1: ${goal(one(cluster))}`,
+    ],
+  ]
+}
+
+/** Section 4's table. */
+function curveTable(curve: NonNullable<BenchReport['curve']>): string {
+  return markdownTable(
     [
       'connections',
       'wxkit req/s',
@@ -93,7 +135,7 @@ export function renderReport(r: BenchReport): string {
       'req/s ratio',
       'failed',
     ],
-    r.curve.map((c) => [
+    curve.map((c) => [
       c.connections,
       num(c.wxkit.requestsPerSecond),
       c.wxkit.p50,
@@ -105,7 +147,11 @@ export function renderReport(r: BenchReport): string {
       c.wxkit.errors + c.wxkit.non2xx + c.bare.errors + c.bare.non2xx,
     ]),
   )
-  const side = markdownTable(
+}
+
+/** Section 5: the table and each library's notes. */
+function sideSection(side: NonNullable<BenchReport['side']>): string {
+  const table = markdownTable(
     [
       'library',
       'cold stampede, 1000 calls: token / ticket requests',
@@ -113,7 +159,7 @@ export function renderReport(r: BenchReport): string {
       '40001 recovery, 100 calls: token requests',
       'failed',
     ],
-    r.side.map((s) => [
+    side.map((s) => [
       s.name,
       counts(s.stampede),
       typeof s.warm === 'number' ? num(s.warm) : s.warm,
@@ -121,20 +167,12 @@ export function renderReport(r: BenchReport): string {
       s.recovery.failed,
     ]),
   )
-  const notes = r.side.flatMap((s) => [
+  const notes = side.flatMap((s) => [
     ...s.notes.map((n) => `- ${s.name}: ${n}`),
     ...(s.stampede.firstError ? [`- ${s.name}, stampede failure: \`${s.stampede.firstError}\``] : []),
     ...(s.recovery.firstError ? [`- ${s.name}, recovery failure: \`${s.recovery.firstError}\``] : []),
   ])
-  return `${[
-    `# wxkit benchmarks${r.quick ? ' (BENCH_QUICK smoke run: not for publishing)' : ''}`,
-    environmentLine(),
-    'Every figure below was measured in this one run. BENCHMARKS.md explains what each one means.',
-    `## Summary\n\n${summary}`,
-    `## 4. Cost growth of the JS-SDK route\n\n![cost growth](cost-growth.svg)\n\n${curve}`,
-    `## 5. Side by side (same emulator, same run)\n\n${side}\n\n${notes.join('\n')}`,
-    `## 6. Push throughput (safe-mode XML, text message answered with a text reply)\n\n${pushTable(r.push)}`,
-  ].join('\n\n')}\n`
+  return `${table}\n\n${notes.join('\n')}`
 }
 
 /** PUSH_MODES as the reader knows them. */
@@ -195,7 +233,7 @@ function pushTable(p: PushThroughput): string {
 }
 
 /** The chart of figure 4. */
-export function costGrowthSvg(curve: BenchReport['curve']): string {
+export function costGrowthSvg(curve: NonNullable<BenchReport['curve']>): string {
   return lineChartSvg({
     title: 'JS-SDK config route: throughput and p99 latency by concurrency',
     categories: curve.map((c) => String(c.connections)),
