@@ -1,6 +1,7 @@
 import type { EmulatorMerchant, MerchantRecord, PayPlatformMode } from '../pay/merchants.js'
-import { type PayOrder, refundNotificationJson, transactionJson } from '../pay/pay-ledger.js'
+import { type PayOrder, transactionJson } from '../pay/pay-ledger.js'
 import type { EmulatorNotification } from '../pay/pay-notifier.js'
+import { refundNotificationJson } from '../pay/refund-ledger.js'
 import type { EmulatorState } from '../state/emulator-state.js'
 
 /** The argument of `payOrder()`: the user paying an order. */
@@ -118,13 +119,13 @@ export function createPayControl(state: EmulatorState): PayControl {
         throw new TypeError('@wxkit/emulator: settleRefund result must be "SUCCESS", "ABNORMAL" or "CLOSED"')
       if (typeof options?.out_refund_no !== 'string')
         throw new TypeError('@wxkit/emulator: settleRefund needs an out_refund_no')
-      let refund: ReturnType<typeof pay.ledger.refundByNo>
+      let refund: ReturnType<typeof pay.refunds.refundByNo>
       try {
-        refund = pay.ledger.refundByNo(merchant.mchid, options.out_refund_no)
+        refund = pay.refunds.refundByNo(merchant.mchid, options.out_refund_no)
       } catch {
         throw new TypeError('@wxkit/emulator: settleRefund: no such refund')
       }
-      pay.ledger.settle(refund, result, state.now())
+      pay.refunds.settle(refund, result, state.now())
       const order = pay.ledger.byOutTradeNo(merchant.mchid, refund.out_trade_no)
       await pay.notifier.enqueue(
         merchant,

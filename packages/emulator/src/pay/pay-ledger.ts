@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import type { MerchantRecord } from './merchants.js'
 import { PayApiFailure } from './pay-failure.js'
+import {
+  canonical,
+  compact,
+  digits,
+  fen,
+  notifyUrl,
+  OUT_TRADE_NO,
+  paramError,
+  RFC3339,
+  text,
+} from './pay-fields.js'
 import { beijingTime } from './platform-signer.js'
 
 /** `trade_state` values the emulator moves through (§16.3). */
@@ -27,23 +38,6 @@ export interface PayOrder {
   refunded: number
 }
 
-/** A refund the emulator holds. */
-export interface PayRefund {
-  mchid: string
-  refund_id: string
-  out_refund_no: string
-  out_trade_no: string
-  transaction_id: string
-  refund: number
-  total: number
-  reason: string | undefined
-  notify_url: string | undefined
-  fingerprint: string
-  createdAt: number
-  status: 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED'
-  successAt: number | undefined
-}
-
 /** How long a prepay_id can be paid (§16.3: two hours). */
 export const PREPAY_TTL_MS = 2 * 3600_000
 
@@ -55,62 +49,9 @@ const TRADE_STATE_DESC: Record<EmulatorTradeState, string> = {
   PAYERROR: '支付失败，请重新下单支付',
 }
 
-const paramError = (message: string) => new PayApiFailure(400, 'PARAM_ERROR', message)
-const OUT_TRADE_NO = /^[0-9A-Za-z_\-*]{6,32}$/
-const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/
-
-function digits(length: number): string {
-  return [...randomBytes(length)].map((byte) => String(byte % 10)).join('')
-}
-
-function compact(ms: number): string {
-  return beijingTime(ms).slice(0, 19).replace(/\D/g, '')
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`
-  return JSON.stringify(value)
-}
-
-function text(
-  body: Record<string, unknown>,
-  field: string,
-  max: number,
-  required: boolean,
-): string | undefined {
-  const value = body[field]
-  if (value === undefined && !required) return undefined
-  if (typeof value !== 'string' || value === '')
-    throw paramError(`输入源“/body/${field}”映射到字段“${field}”必填性规则校验失败，此字段为必填项`)
-  if (value.length > max)
-    throw paramError(
-      `输入源“/body/${field}”映射到字段“${field}”字符串规则校验失败，字节数 ${value.length}，大于最大值 ${max}`,
-    )
-  return value
-}
-
-function notifyUrl(value: unknown): string {
-  if (typeof value !== 'string' || value.length > 255 || !/^https:\/\/[^?#\s]+$/.test(value))
-    throw paramError('notify_url 格式错误：须为 https、不带参数且不超过 255 字符')
-  return value
-}
-
-function fen(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
-    throw paramError(`${field} 须为不小于 1 的整数（分）`)
-  return value
-}
-
-/** Orders and refunds of every merchant, with WeChat Pay's state machine and errors. */
+/** Orders of every merchant, with WeChat Pay's state machine and errors (refunds: refund-ledger.ts). */
 export class PayLedger {
   readonly #orders = new Map<string, PayOrder>()
-  readonly #refunds = new Map<string, PayRefund>()
 
   /** `POST /v3/pay/transactions/jsapi`: a new order, or the same prepay_id for an identical repeat. */
   createJsapi(
@@ -223,79 +164,6 @@ export class PayLedger {
     }
   }
 
-  /** `POST /v3/refund/domestic/refunds`. */
-  refund(merchant: MerchantRecord, body: Record<string, unknown>, now: number): PayRefund {
-    const order =
-      typeof body.out_trade_no === 'string'
-        ? this.byOutTradeNo(merchant.mchid, body.out_trade_no)
-        : typeof body.transaction_id === 'string'
-          ? this.byTransactionId(merchant.mchid, body.transaction_id)
-          : (() => {
-              throw paramError('transaction_id 和 out_trade_no 必须二选一')
-            })()
-    const outRefundNo = body.out_refund_no
-    if (typeof outRefundNo !== 'string' || !OUT_REFUND_NO.test(outRefundNo))
-      throw paramError('out_refund_no 格式错误')
-    const amount = body.amount as Record<string, unknown> | undefined
-    const refund = fen(amount?.refund, 'amount.refund')
-    const total = fen(amount?.total, 'amount.total')
-    if (amount?.currency !== 'CNY') throw paramError('amount.currency 须为 CNY')
-    text(body, 'reason', 80, false)
-    if (body.notify_url !== undefined) notifyUrl(body.notify_url)
-    const fingerprint = canonical(body)
-    const key = `${merchant.mchid}:${outRefundNo}`
-    const existing = this.#refunds.get(key)
-    if (existing) {
-      if (existing.fingerprint !== fingerprint)
-        throw new PayApiFailure(400, 'INVALID_REQUEST', '退款单号重复，且请求参数与原请求不一致')
-      return existing
-    }
-    if (order.state !== 'SUCCESS' && order.state !== 'REFUND')
-      throw new PayApiFailure(400, 'INVALID_REQUEST', '订单未支付，不能退款')
-    if (total !== order.total) throw paramError('amount.total 与订单金额不一致')
-    if (refund > total - order.refunded)
-      throw new PayApiFailure(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额')
-    order.refunded += refund
-    order.state = 'REFUND'
-    const record: PayRefund = {
-      mchid: merchant.mchid,
-      refund_id: `5030${digits(25)}`,
-      out_refund_no: outRefundNo,
-      out_trade_no: order.out_trade_no,
-      transaction_id: order.transaction_id as string,
-      refund,
-      total,
-      reason: body.reason as string | undefined,
-      notify_url: body.notify_url as string | undefined,
-      fingerprint,
-      createdAt: now,
-      status: 'PROCESSING',
-      successAt: undefined,
-    }
-    this.#refunds.set(key, record)
-    return record
-  }
-
-  /** The refund by `out_refund_no` (404 `RESOURCE_NOT_EXISTS` otherwise). */
-  refundByNo(mchid: string, outRefundNo: string): PayRefund {
-    const refund = this.#refunds.get(`${mchid}:${outRefundNo}`)
-    if (!refund) throw new PayApiFailure(404, 'RESOURCE_NOT_EXISTS', '退款单不存在')
-    return refund
-  }
-
-  /** Settle a refund that is still processing; a refund that did not go through gives its amount back. */
-  settle(refund: PayRefund, result: 'SUCCESS' | 'ABNORMAL' | 'CLOSED', now: number): void {
-    if (refund.status !== 'PROCESSING')
-      throw new TypeError(`@wxkit/emulator: the refund is already ${refund.status}`)
-    refund.status = result
-    if (result === 'SUCCESS') refund.successAt = now
-    else {
-      const order = this.byOutTradeNo(refund.mchid, refund.out_trade_no)
-      order.refunded -= refund.refund
-      if (order.refunded === 0) order.state = 'SUCCESS'
-    }
-  }
-
   /** Every order, oldest first. */
   orders(): PayOrder[] {
     return [...this.#orders.values()]
@@ -303,7 +171,6 @@ export class PayLedger {
 
   clear(): void {
     this.#orders.clear()
-    this.#refunds.clear()
   }
 }
 
@@ -324,51 +191,5 @@ export function transactionJson(order: PayOrder): Record<string, unknown> {
     amount: paid
       ? { total: order.total, payer_total: order.total, currency: 'CNY', payer_currency: 'CNY' }
       : { payer_currency: 'CNY' },
-  }
-}
-
-/** A refund as the refund endpoints answer it. */
-export function refundJson(refund: PayRefund): Record<string, unknown> {
-  return {
-    refund_id: refund.refund_id,
-    out_refund_no: refund.out_refund_no,
-    transaction_id: refund.transaction_id,
-    out_trade_no: refund.out_trade_no,
-    channel: 'ORIGINAL',
-    user_received_account: '支付用户零钱',
-    ...(refund.successAt !== undefined ? { success_time: beijingTime(refund.successAt) } : {}),
-    create_time: beijingTime(refund.createdAt),
-    status: refund.status,
-    funds_account: 'AVAILABLE',
-    amount: {
-      total: refund.total,
-      refund: refund.refund,
-      payer_total: refund.total,
-      payer_refund: refund.refund,
-      settlement_refund: refund.refund,
-      settlement_total: refund.total,
-      discount_refund: 0,
-      currency: 'CNY',
-    },
-  }
-}
-
-/** The resource of a `REFUND.*` notification. */
-export function refundNotificationJson(refund: PayRefund): Record<string, unknown> {
-  return {
-    mchid: refund.mchid,
-    out_trade_no: refund.out_trade_no,
-    transaction_id: refund.transaction_id,
-    out_refund_no: refund.out_refund_no,
-    refund_id: refund.refund_id,
-    refund_status: refund.status,
-    ...(refund.successAt !== undefined ? { success_time: beijingTime(refund.successAt) } : {}),
-    user_received_account: '支付用户零钱',
-    amount: {
-      total: refund.total,
-      refund: refund.refund,
-      payer_total: refund.total,
-      payer_refund: refund.refund,
-    },
   }
 }

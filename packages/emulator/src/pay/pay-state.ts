@@ -3,6 +3,7 @@ import { type EmulatorMerchant, MerchantRegistry } from './merchants.js'
 import { PayLedger, type PayOrder } from './pay-ledger.js'
 import { PayNotifier } from './pay-notifier.js'
 import { PlatformSigner } from './platform-signer.js'
+import { RefundLedger } from './refund-ledger.js'
 
 /** Everything the emulated WeChat Pay remembers; `reset()` keeps the merchants. */
 export class PayState {
@@ -10,6 +11,7 @@ export class PayState {
   readonly signer = new PlatformSigner()
   readonly auth: AuthorizationChecker
   readonly ledger = new PayLedger()
+  readonly refunds = new RefundLedger(this.ledger)
   readonly notifier: PayNotifier
   /** Called when an order becomes paid (the shipping endpoints learn of it here). */
   readonly paidListeners: ((order: PayOrder) => void)[] = []
@@ -22,6 +24,7 @@ export class PayState {
 
   reset(): void {
     this.ledger.clear()
+    this.refunds.clear()
     this.notifier.clear()
     this.auth.clear()
     this.signer.reset()

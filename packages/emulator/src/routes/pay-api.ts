@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { Hono } from 'hono'
 import type { MerchantRecord } from '../pay/merchants.js'
 import { PayApiFailure } from '../pay/pay-failure.js'
-import { refundJson, transactionJson } from '../pay/pay-ledger.js'
+import { transactionJson } from '../pay/pay-ledger.js'
+import { refundJson } from '../pay/refund-ledger.js'
 import type { EmulatorState } from '../state/emulator-state.js'
 
 type Answer = { status: number; body?: unknown }
@@ -122,12 +123,12 @@ function route(
     return { status: 204 }
   }
   if (method === 'POST' && path === '/v3/refund/domestic/refunds') {
-    return { status: 200, body: refundJson(pay.ledger.refund(merchant, jsonBody(text, contentType), now)) }
+    return { status: 200, body: refundJson(pay.refunds.refund(merchant, jsonBody(text, contentType), now)) }
   }
   if (method === 'GET' && refundNo !== undefined) {
     return {
       status: 200,
-      body: refundJson(pay.ledger.refundByNo(merchant.mchid, refundNo)),
+      body: refundJson(pay.refunds.refundByNo(merchant.mchid, refundNo)),
     }
   }
   if (method === 'GET' && path === '/v3/certificates') {
