@@ -1,3 +1,4 @@
+import { createCipheriv } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import { decryptOpenData, isWechatDecryptError, verifyRawData, Wechat } from '../src/index.js'
 import { expectNoSecrets, rejection } from './helpers.js'
@@ -42,6 +43,70 @@ describe('decryptData', () => {
     expect(() => decryptOpenData(appId, 'short', encryptedData, iv)).toThrow(/sessionKey/)
     expect(() => decryptOpenData(appId, sessionKey, encryptedData, 'bad iv!')).toThrow(/iv/)
     expect(() => decryptOpenData(appId, sessionKey, '', iv)).toThrow(/encryptedData/)
+  })
+})
+
+describe('decryptOpenData refuses what is not WeChat open data', () => {
+  /** `plaintext` sealed as WeChat seals open data: AES-128-CBC, PKCS#7, under the sample key and iv. */
+  const seal = (plaintext: string) => {
+    const cipher = createCipheriv('aes-128-cbc', Buffer.from(sessionKey, 'base64'), Buffer.from(iv, 'base64'))
+    return Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64')
+  }
+  const decryptError = (run: () => unknown) => {
+    try {
+      run()
+    } catch (error) {
+      return error
+    }
+    throw new Error('expected decryptOpenData to throw')
+  }
+
+  test('a plaintext that is not JSON, JSON null, or JSON without a watermark is a WechatDecryptError', () => {
+    // Each decrypts cleanly, so only the plaintext checks stand between it and the caller.
+    for (const plaintext of ['{"openId": "o1"', 'null', '42', '{"openId":"o1"}', '{"watermark":null}']) {
+      const error = decryptError(() => decryptOpenData(appId, sessionKey, seal(plaintext), iv))
+      expect(isWechatDecryptError(error), plaintext).toBe(true)
+      expectNoSecrets(error, [sessionKey, plaintext])
+    }
+    // The same sealing with our own watermark decrypts, so the refusals above are about the plaintext.
+    expect(decryptOpenData(appId, sessionKey, seal(`{"watermark":{"appid":"${appId}"}}`), iv)).toEqual({
+      watermark: { appid: appId },
+    })
+  })
+
+  test('a key, iv or data with a non-base64 character at either end is refused, though Node would skip it', () => {
+    // Buffer.from(…, 'base64') ignores the stray character, so an unanchored pattern would let these decrypt.
+    const cases: [field: string, key: string, data: string, iv: string][] = [
+      ['sessionKey', `!${sessionKey}`, encryptedData, iv],
+      ['sessionKey', `${sessionKey}!`, encryptedData, iv],
+      ['iv', sessionKey, encryptedData, `!${iv}`],
+      ['iv', sessionKey, encryptedData, `${iv}!`],
+      ['encryptedData', sessionKey, `!${encryptedData}`, iv],
+      ['encryptedData', sessionKey, `${encryptedData}!`, iv],
+    ]
+    for (const [field, key, data, vector] of cases) {
+      const error = decryptError(() => decryptOpenData(appId, key, data, vector))
+      expect(isWechatDecryptError(error), `${field}: ${key} ${vector}`).toBe(true)
+      expect((error as Error).message).toContain(field)
+    }
+  })
+
+  test('a key, iv or data that is not a string is a WechatDecryptError, even one that prints as valid base64', () => {
+    const printsAs = (text: string) => ({ toString: () => text })
+    const cases: [field: string, key: unknown, data: unknown, iv: unknown][] = [
+      ['sessionKey', printsAs(sessionKey), encryptedData, iv],
+      ['sessionKey', 1234567890, encryptedData, iv],
+      ['iv', sessionKey, encryptedData, printsAs(iv)],
+      ['encryptedData', sessionKey, printsAs(encryptedData), iv],
+      ['encryptedData', sessionKey, undefined, iv],
+    ]
+    for (const [field, key, data, vector] of cases) {
+      const error = decryptError(() =>
+        decryptOpenData(appId, key as string, data as string, vector as string),
+      )
+      expect(isWechatDecryptError(error), field).toBe(true)
+      expect((error as Error).message).toContain(field)
+    }
   })
 })
 
