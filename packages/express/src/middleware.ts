@@ -75,9 +75,10 @@ export function wechat(options: WechatMiddlewareOptions): RequestHandler {
 
   return function wechatMiddleware(req: Request, res: Response, next: NextFunction): void {
     const route = routes.get(`${req.method} ${req.path}`)
-    enterContext(context, req, res, () => {
-      if (route) runRoute(context, route, req, res)
-      else next()
-    })
+    const loading = enterContext(context, req, res)
+    if (loading !== undefined) {
+      loading.then(() => (route ? runRoute(context, route, req, res) : next()))
+    } else if (route) runRoute(context, route, req, res)
+    else next()
   }
 }

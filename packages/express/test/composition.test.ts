@@ -23,12 +23,21 @@ beforeAll(async () => {
 })
 afterAll(() => emulator.close())
 
-/** A Map that counts reads, to see how often the middleware goes to the store. */
+/** A Map that counts reads and writes, to see how often the middleware goes to the store. */
 class CountingMap<K, V> extends Map<K, V> {
   reads = 0
+  writes = 0
   override get(key: K): V | undefined {
     this.reads++
     return super.get(key)
+  }
+  override set(key: K, value: V): this {
+    this.writes++
+    return super.set(key, value)
+  }
+  override delete(key: K): boolean {
+    this.writes++
+    return super.delete(key)
   }
 }
 
@@ -171,5 +180,28 @@ describe.each(EXPRESS_VERSIONS)('mountable pieces on $name', (version) => {
     expect(body.session).toMatchObject({ user: { openid: 'o_context_session' }, source: 'mini' })
     expect(body.same).toBe(true)
     expect(map.reads).toBe(1)
+  })
+
+  it('answers anonymous JS-SDK requests without a store read or write, through wechat() and through jssdkRoutes()', async () => {
+    const map = new CountingMap<string, unknown>()
+    const shared = options({
+      jssdk: { allowedOrigins: ['https://shop.example'] },
+      session: { secret: SESSION_SECRET, store: new Keyv({ store: map }) },
+    })
+    const app = version.express()
+    app.use(wechat(shared))
+    app.use(wechatContext(shared))
+    app.use('/api/jssdk', jssdkRoutes())
+    const request = await listen(app)
+    const url = encodeURIComponent('https://shop.example/item?id=1#top')
+    // No cookie, another app's cookie, and a session cookie that does not verify: all anonymous.
+    for (const cookie of [undefined, 'theme=dark', 'wxkit.sid=s%3Aforged.forged']) {
+      for (const path of ['/wechat/jssdk/config', '/api/jssdk/config']) {
+        const response = await request(`${path}?url=${url}`, cookie ? { headers: { Cookie: cookie } } : {})
+        expect(response.status).toBe(200)
+        expect(await json(response)).toMatchObject({ signature: expect.stringMatching(/^[0-9a-f]{40}$/) })
+      }
+    }
+    expect({ reads: map.reads, writes: map.writes }).toEqual({ reads: 0, writes: 0 })
   })
 })

@@ -24,7 +24,9 @@ import { attachContext, contextOf, WechatContextState } from './context-state.js
 export function wechatContext(options: WechatMiddlewareOptions): RequestHandler {
   const context = new WechatContextState(resolveOptions(options))
   return function wechatContextMiddleware(req: Request, res: Response, next: NextFunction): void {
-    enterContext(context, req, res, next)
+    const loading = enterContext(context, req, res)
+    if (loading === undefined) next()
+    else loading.then(() => next())
   }
 }
 
@@ -36,35 +38,33 @@ export function sessionStoreFailed(req: Request): boolean {
 }
 
 /**
- * Attaches `context` to the request and loads its session, then calls `then`. A request that already went
- * through a context with the same session store keeps what that one loaded: mounting twice reads the
- * store once.
+ * Attaches `context` to the request and loads its session. Returns `undefined` when the request is ready
+ * at once (no session cookie or bearer token, or a context with the same store already loaded it), else a
+ * promise that settles, never rejecting, once the session is loaded. A request that already went through a
+ * context with the same session store keeps what that one loaded: mounting twice reads the store once.
+ *
+ * Anonymous requests (every JS-SDK signature, most page views) thus cost no store round trip, no promise
+ * and no closure.
  */
 export function enterContext(
   context: WechatContextState,
   req: Request,
   res: Response,
-  then: () => void,
-): void {
+): Promise<void> | undefined {
   const previous = contextOf(req)
   attachContext(req, context)
   req.wechat = context.options.client
-  if (previous && previous.options.session.store === context.options.session.store) {
-    then()
-    return
-  }
+  if (previous && previous.options.session.store === context.options.session.store) return undefined
   const loading = context.sessions.load(req)
   if (loading === undefined) {
     req.wechatUser = undefined
     req.wechatSession = undefined
-    then()
-    return
+    return undefined
   }
-  loading.then(
+  return loading.then(
     (loaded) => {
       req.wechatSession = loaded ? new WechatSession(loaded, context, req, res) : undefined
       req.wechatUser = loaded?.record.user
-      then()
     },
     () => {
       // The store already logged the outage once; this request is anonymous, and routes that need the
@@ -72,7 +72,6 @@ export function enterContext(
       ;(req as unknown as Record<symbol, unknown>)[STORE_FAILED] = true
       req.wechatUser = undefined
       req.wechatSession = undefined
-      then()
     },
   )
 }

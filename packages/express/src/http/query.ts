@@ -6,13 +6,61 @@ import { WechatRouteError } from '../errors.js'
  * objects) and Express 5 behave the same.
  */
 export function rawQuery(req: Request): URLSearchParams {
-  const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : ''
-  return new URLSearchParams(search)
+  const url = req.originalUrl
+  const question = url.indexOf('?')
+  return new URLSearchParams(question === -1 ? '' : url.slice(question))
 }
 
-/** The single value of query parameter `name` (see {@link rawQuery}). Given twice → `400 invalid_request`. */
+/**
+ * The single value of query parameter `name` (see {@link rawQuery}), decoded exactly as `URLSearchParams`
+ * decodes it. Given twice → `400 invalid_request`.
+ *
+ * Every request of the JS-SDK route reads one parameter, so this scans the query string itself instead of
+ * building a `URLSearchParams` (its object, its list and every other parameter's strings). A part whose
+ * name or value `decodeURIComponent` cannot decode the way the URL standard does (a malformed `%`
+ * sequence, invalid UTF-8) goes to `URLSearchParams` instead, so the answer never differs from it.
+ */
 export function queryParam(req: Request, name: string): string | undefined {
-  const values = rawQuery(req).getAll(name)
+  const url = req.originalUrl
+  const question = url.indexOf('?')
+  if (question === -1) return undefined
+  let value: string | undefined
+  let start = question + 1
+  while (start <= url.length) {
+    let end = url.indexOf('&', start)
+    if (end === -1) end = url.length
+    if (end > start) {
+      const eq = url.indexOf('=', start)
+      const split = eq === -1 || eq > end ? end : eq
+      const key = decodeComponent(url.slice(start, split))
+      const raw = split === end ? '' : url.slice(split + 1, end)
+      if (key === undefined) return slowQueryParam(url.slice(question), name)
+      if (key === name) {
+        if (value !== undefined) throw new WechatRouteError('invalid_request', `${name} must be given once`)
+        value = decodeComponent(raw)
+        if (value === undefined) return slowQueryParam(url.slice(question), name)
+      }
+    }
+    start = end + 1
+  }
+  return value
+}
+
+/** `application/x-www-form-urlencoded` decoding of one name or value; `undefined` where it is not plain. */
+function decodeComponent(part: string): string | undefined {
+  const spaced = part.includes('+') ? part.replaceAll('+', ' ') : part
+  if (!spaced.includes('%')) return spaced
+  try {
+    // Where decodeURIComponent succeeds (well-formed escapes of valid UTF-8) it decodes as the URL
+    // standard's percent-decode + UTF-8 decode does; where that standard would substitute, it throws.
+    return decodeURIComponent(spaced)
+  } catch {
+    return undefined
+  }
+}
+
+function slowQueryParam(search: string, name: string): string | undefined {
+  const values = new URLSearchParams(search).getAll(name)
   if (values.length > 1) throw new WechatRouteError('invalid_request', `${name} must be given once`)
   return values[0]
 }

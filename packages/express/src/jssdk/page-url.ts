@@ -19,7 +19,8 @@ export function pageUrlToSign(raw: string | undefined, allowedOrigins: readonly 
   if (!PRINTABLE_ASCII.test(raw)) {
     throw invalid('url must be the page address as location.href gives it (no spaces, no raw unicode)')
   }
-  const withoutFragment = raw.split('#')[0] as string
+  const hash = raw.indexOf('#')
+  const withoutFragment = hash === -1 ? raw : raw.slice(0, hash)
   let url: URL
   try {
     url = new URL(withoutFragment)

@@ -6,9 +6,10 @@ import { sendError } from '../http/respond.js'
 import type { ResolvedOptions } from '../option-types.js'
 
 /**
- * A route: answers the request or throws (the caller turns the error into a JSON error response).
- * `feature` is the route group's own options, `mount` the absolute path the group answers under (e.g.
- * `/wechat/oauth`), for routes that build URLs to their siblings.
+ * A route: answers the request, or throws or rejects (the caller turns the error into a JSON error
+ * response). `feature` is the route group's own options, `mount` the absolute path the group answers under
+ * (e.g. `/wechat/oauth`), for routes that build URLs to their siblings. A route that can answer without
+ * waiting may do so synchronously and return nothing.
  */
 export type RouteHandler<Feature> = (
   feature: Feature,
@@ -16,7 +17,7 @@ export type RouteHandler<Feature> = (
   req: Request,
   res: Response,
   mount: string,
-) => Promise<void>
+) => Promise<void> | undefined
 
 /** One route of a group: method, path relative to the group's mount, handler. */
 export interface RouteDefinition<Feature> {
@@ -47,7 +48,7 @@ export interface BoundRoute {
   /** The group's path under the middleware's own mount (`prefix` + group path, or `''` for a factory). */
   mountSuffix: string
   usesStore: boolean
-  run(context: WechatContextState, req: Request, res: Response, mount: string): Promise<void>
+  run(context: WechatContextState, req: Request, res: Response, mount: string): Promise<void> | undefined
 }
 
 /** A `method path` → route table for the groups that are on, with paths under `base`. */
@@ -83,9 +84,14 @@ export function runRoute(context: WechatContextState, route: BoundRoute, req: Re
     sendError(req, res, error, context.options.onError)
     return
   }
-  route
-    .run(context, req, res, `${req.baseUrl}${route.mountSuffix}`)
-    .catch((error: unknown) => sendError(req, res, error, context.options.onError))
+  let answering: Promise<void> | undefined
+  try {
+    answering = route.run(context, req, res, `${req.baseUrl}${route.mountSuffix}`)
+  } catch (error) {
+    sendError(req, res, error, context.options.onError)
+    return
+  }
+  answering?.then(undefined, (error: unknown) => sendError(req, res, error, context.options.onError))
 }
 
 /**
