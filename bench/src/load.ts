@@ -30,20 +30,30 @@ export interface RouteServer {
   stop(): Promise<void>
 }
 
-/** Start route-server.ts in a child process. */
+/** Start route-server.ts in a child process (BENCH_ROUTE_PROFILE=dir adds `--cpu-prof` into dir). */
 export function startRouteServer(mode: 'wxkit' | 'bare', baseURL: string): Promise<RouteServer> {
-  return startServer(ROUTE_SERVER, mode, { WXKIT_BASE_URL: baseURL })
+  return startServer(
+    ROUTE_SERVER,
+    mode,
+    { WXKIT_BASE_URL: baseURL },
+    profileArgs('BENCH_ROUTE_PROFILE', mode),
+  )
 }
 
 /** Start push-server.ts in a child process (BENCH_PUSH_PROFILE=dir adds `--cpu-prof` into dir). */
 export function startPushServer(mode: PushServerMode, redisUrl: string): Promise<RouteServer> {
-  const profile = process.env.BENCH_PUSH_PROFILE
   return startServer(
     PUSH_SERVER,
     mode,
     { WXKIT_REDIS_URL: redisUrl },
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${mode}.cpuprofile`] : [],
+    profileArgs('BENCH_PUSH_PROFILE', mode),
   )
+}
+
+/** `--cpu-prof` into the directory that environment variable `variable` names, when it is set. */
+function profileArgs(variable: string, mode: string): string[] {
+  const dir = process.env[variable]
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${mode}.cpuprofile`] : []
 }
 
 async function startServer(

@@ -23,6 +23,8 @@ export interface BenchReport {
     ratios: number[]
     /** Median server CPU time (user + system) per answered request, in µs. */
     cpuMicrosPerRequest: { wxkit: number; bare: number }
+    /** Per round: bare ÷ wxkit server CPU per request, figure 1 by CPU round by round. */
+    cpuRatios: number[]
     failures: number
   }
   warm?: { memory: number; redis: number }
@@ -84,11 +86,12 @@ export function renderReport(r: BenchReport): string {
 /** Summary row 1. */
 function routeRow(route: NonNullable<BenchReport['route']>): (string | number)[] {
   const cpu = route.cpuMicrosPerRequest
+  const byCpu = cpu.wxkit > 0 && cpu.bare / cpu.wxkit >= 0.9
   return [
     1,
     `JS-SDK route req/s, \`@wxkit/express\` ÷ bare Express (${route.connections} connections, median of ${route.rounds} paired rounds)`,
-    `**${route.ratio.toFixed(2)}** (rounds ${route.ratios.map((x) => x.toFixed(2)).join(', ')}; medians ${num(route.wxkit)} ÷ ${num(route.bare)} req/s; server CPU ${cpu.wxkit.toFixed(0)} vs ${cpu.bare.toFixed(0)} µs/request, ratio ${ratio(cpu.bare, cpu.wxkit)}${route.failures ? `; ${route.failures} failed requests` : ''})`,
-    `≥ 0.9: ${goal(route.ratio >= 0.9)}`,
+    `**${route.ratio.toFixed(2)}** (rounds ${route.ratios.map((x) => x.toFixed(2)).join(', ')}; medians ${num(route.wxkit)} ÷ ${num(route.bare)} req/s; server CPU ${cpu.wxkit.toFixed(1)} vs ${cpu.bare.toFixed(1)} µs/request, ratio ${ratio(cpu.bare, cpu.wxkit)}, rounds ${rounds(route.cpuRatios)}${route.failures ? `; ${route.failures} failed requests` : ''})`,
+    `≥ 0.9: ${goal(route.ratio >= 0.9)} by req/s, ${goal(byCpu)} by server CPU`,
   ]
 }
 

@@ -6,6 +6,7 @@
  * BENCH_QUICK=1 shortens every measurement (a smoke run, not for publishing).
  * BENCH_FIGURES=6 (or a list: 1,6) measures only those figures and writes results/partial.md instead, so
  * latest.md stays the record of a whole run (figures 1 and 4 share their servers and run together).
+ * BENCH_ROUTE_PROFILE=dir runs figure 1's two servers under `--cpu-prof` into dir (not for publishing).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import KeyvRedis from '@keyv/redis'
@@ -110,20 +111,23 @@ if (FIGURES.has(1)) {
   for (let round = 0; round < ROUTE_ROUNDS; round++) {
     const order = round % 2 === 0 ? (['wxkit', 'bare'] as const) : (['bare', 'wxkit'] as const)
     const results: Partial<Record<'wxkit' | 'bare', LoadResult>> = {}
+    const cpu = { wxkit: 0, bare: 0 }
     for (const side of order) {
       const server = side === 'wxkit' ? wxkitServer : bareServer
       const before = await server.usage()
       const result = await load(side === 'wxkit' ? wxkitUrl : bareUrl, ROUTE_CONNECTIONS, ROUTE_SECONDS)
       const after = await server.usage()
-      cpuPerRequest[side].push(
-        (after.cpuMicros - before.cpuMicros) / Math.max(1, after.requests - before.requests),
-      )
+      cpu[side] = (after.cpuMicros - before.cpuMicros) / Math.max(1, after.requests - before.requests)
+      cpuPerRequest[side].push(cpu[side])
       results[side] = result
     }
     const { wxkit, bare } = results as Record<'wxkit' | 'bare', LoadResult>
     routeWxkit.push(wxkit)
     routeBare.push(bare)
     routeRatios.push(wxkit.requestsPerSecond / bare.requestsPerSecond)
+    log(
+      `1. round ${round + 1}/${ROUTE_ROUNDS}: wxkit ${wxkit.requestsPerSecond.toFixed(0)}, bare ${bare.requestsPerSecond.toFixed(0)} req/s; server CPU ${cpu.wxkit.toFixed(1)} vs ${cpu.bare.toFixed(1)} µs/request`,
+    )
   }
   report.route = {
     connections: ROUTE_CONNECTIONS,
@@ -133,6 +137,7 @@ if (FIGURES.has(1)) {
     ratio: median(routeRatios),
     ratios: routeRatios,
     cpuMicrosPerRequest: { wxkit: median(cpuPerRequest.wxkit), bare: median(cpuPerRequest.bare) },
+    cpuRatios: cpuPerRequest.wxkit.map((w, i) => (cpuPerRequest.bare[i] ?? 0) / w),
     failures: [...routeWxkit, ...routeBare].reduce((n, r) => n + r.errors + r.non2xx, 0),
   }
   log('4. HTTP load: cost growth at 1, 10, 100, 500 connections')
