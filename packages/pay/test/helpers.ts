@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
@@ -9,7 +10,14 @@ import {
   startEmulator,
 } from '@wxkit/emulator'
 import { afterEach } from 'vitest'
-import { WechatPay, type WechatPayConfig } from '../src/index.js'
+import {
+  createPayNonce,
+  type NotificationInput,
+  responseMessage,
+  signSha256Rsa,
+  WechatPay,
+  type WechatPayConfig,
+} from '../src/index.js'
 
 const cleanups: (() => Promise<unknown>)[] = []
 afterEach(async () => {
@@ -143,5 +151,35 @@ export async function until(check: () => Promise<boolean>, ms = 15_000): Promise
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time')
     await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/**
+ * A WeChat Pay public key of the test's own, for bodies the emulator never sends (malformed notifications,
+ * odd headers): `config` makes a client trust it, `sign()` signs a body as WeChat Pay would (§16.2).
+ */
+export function ownPlatformKey() {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const publicKeyId = 'PUB_KEY_ID_0000000000000000000000000000000042'
+  return {
+    publicKeyId,
+    config: { platform: { publicKeyId, publicKey } } satisfies Partial<WechatPayConfig>,
+    /** `body` with signed headers; `headers` replaces any of them (a signed timestamp of your choice). */
+    sign(
+      body: string | Uint8Array,
+      headers: { timestamp?: string; nonce?: string; serial?: string } = {},
+    ): NotificationInput & { headers: Record<string, string> } {
+      const timestamp = headers.timestamp ?? String(Math.floor(Date.now() / 1000))
+      const nonce = headers.nonce ?? createPayNonce()
+      return {
+        headers: {
+          'wechatpay-timestamp': timestamp,
+          'wechatpay-nonce': nonce,
+          'wechatpay-signature': signSha256Rsa(responseMessage(timestamp, nonce, body), privateKey),
+          'wechatpay-serial': headers.serial ?? publicKeyId,
+        },
+        body,
+      }
+    },
   }
 }
