@@ -1,0 +1,338 @@
+// The platform keys' checks that the flows in verification.test.ts do not reach (found by `pnpm mutate`):
+// each signed header, the exact clock-skew bound, the serial shape, and the certificate list's own checks.
+import { createPrivateKey } from 'node:crypto'
+import { DEFAULT_MERCHANT } from '@wxkit/emulator'
+import Keyv from 'keyv'
+import { describe, expect, test } from 'vitest'
+import { PLATFORM_CERTIFICATES } from '../../emulator/src/pay/platform-keys.js'
+import {
+  encryptResource,
+  isWechatPayClientError,
+  isWechatPayResponseError,
+  isWechatPayVerificationError,
+  MAX_CLOCK_SKEW_MS,
+  responseMessage,
+  signSha256Rsa,
+  UNKNOWN_SERIAL_REFRESH_MS,
+  type WechatPayConfig,
+} from '../src/index.js'
+import { calls, emulator, order, ownPlatformKey, payClient, rejection, tamperingProxy } from './helpers.js'
+
+const CERTIFICATE_MODE = { merchants: [{ ...DEFAULT_MERCHANT, platform: 'certificate' as const }] }
+const FIRST_SERIAL = PLATFORM_CERTIFICATES[0]?.serialNo ?? ''
+const CACHE_KEY = `wxkit:pay:${DEFAULT_MERCHANT.mchid}:certificates`
+
+/** A client trusting a key of the test's own, against `emu` (which it asks only for certificates). */
+async function ownKeyClient(overrides: Partial<WechatPayConfig> = {}) {
+  const emu = await emulator()
+  const platform = ownPlatformKey()
+  const pay = payClient(emu, { ...platform.config, retry: { limit: 0 }, ...overrides })
+  const body = '{"id":"EV-1"}'
+  /** The verification error `headers` cause on an otherwise correctly signed body. */
+  const refusal = async (input: { body: string | Uint8Array; headers: Record<string, string> }) => {
+    const error = await rejection(pay.parseNotification(input))
+    expect(isWechatPayVerificationError(error), String(error)).toBe(true)
+    return error
+  }
+  return { emu, pay, platform, body, refusal }
+}
+
+describe('the signed headers of an answer or notification', () => {
+  test('each of Wechatpay-Timestamp, -Nonce, -Signature and -Serial is required, and none may be empty', async () => {
+    const { emu, platform, body, refusal } = await ownKeyClient()
+    for (const name of [
+      'wechatpay-timestamp',
+      'wechatpay-nonce',
+      'wechatpay-signature',
+      'wechatpay-serial',
+    ]) {
+      const input = platform.sign(body)
+      const { [name]: _, ...without } = input.headers
+      await refusal({ body, headers: without })
+      await refusal({ body, headers: { ...input.headers, [name]: '' } })
+    }
+    expect(await calls(emu, '/v3/certificates')).toBe(0)
+  })
+
+  test('a timestamp that is not 1 to 12 digits is refused even when it is the one signed', async () => {
+    const { platform, body, refusal } = await ownKeyClient()
+    const now = String(Math.floor(Date.now() / 1000))
+    for (const timestamp of [` ${now}`, `${now} `, `+${now}`, `${now}.0`, `0x${Number(now).toString(16)}`])
+      await refusal(platform.sign(body, { timestamp }))
+  })
+
+  test('a timestamp exactly 5 minutes off either way verifies; a second more does not', async () => {
+    const at = Date.parse('2026-12-04T00:00:00Z')
+    const { pay, platform, body, refusal } = await ownKeyClient({ now: () => at })
+    const signedAt = (offsetMs: number) => platform.sign(body, { timestamp: String((at + offsetMs) / 1000) })
+    // The body is not a notification: getting that far means verification passed.
+    for (const offset of [-MAX_CLOCK_SKEW_MS, 0, MAX_CLOCK_SKEW_MS]) {
+      const error = await rejection(pay.parseNotification(signedAt(offset)))
+      expect(isWechatPayResponseError(error), String(error)).toBe(true)
+    }
+    for (const offset of [-MAX_CLOCK_SKEW_MS - 1000, MAX_CLOCK_SKEW_MS + 1000])
+      await refusal(signedAt(offset))
+  })
+
+  test('a serial that is not 1 to 128 letters, digits, _ or - is refused without asking for certificates', async () => {
+    const { emu, platform, body, refusal } = await ownKeyClient()
+    for (const serial of ['ABC.DEF', '../v3/certificates', 'A'.repeat(129), ' ABCDEF', 'ABCDEF '])
+      await refusal(platform.sign(body, { serial }))
+    expect(await calls(emu, '/v3/certificates')).toBe(0)
+  })
+
+  test('an unknown PUB_KEY_ID_ serial is refused without asking for certificates (a public key is never listed there)', async () => {
+    const { emu, platform, body, refusal } = await ownKeyClient()
+    await refusal(platform.sign(body, { serial: 'PUB_KEY_ID_0000000000000000000000000000000009' }))
+    expect(await calls(emu, '/v3/certificates')).toBe(0)
+  })
+})
+
+describe('downloading the platform certificates', () => {
+  test('concurrent first verifications share one download; a later refresh downloads again', async () => {
+    const emu = await emulator(CERTIFICATE_MODE)
+    const pay = payClient(emu, { platform: 'certificates' })
+    const request = order()
+    await pay.jsapiOrder(request)
+    expect(await calls(emu, '/v3/certificates')).toBe(1)
+    const fresh = payClient(emu, { platform: 'certificates' })
+    await Promise.all([1, 2, 3].map(() => fresh.queryOrder({ out_trade_no: request.out_trade_no })))
+    expect(await calls(emu, '/v3/certificates')).toBe(2)
+    await fresh.refreshCertificates()
+    expect(await calls(emu, '/v3/certificates')).toBe(3)
+  })
+
+  test('an unknown serial seen before any certificate is held costs one download, not two', async () => {
+    const emu = await emulator(CERTIFICATE_MODE)
+    const proxy = await tamperingProxy(emu.payBaseUrl, (answer) => {
+      const headers = new Headers(answer.headers)
+      if (!answer.body.toString().includes('encrypt_certificate'))
+        headers.set('wechatpay-serial', 'ABCDEF0001')
+      return { ...answer, headers }
+    })
+    const pay = payClient(emu, { platform: 'certificates', baseURL: proxy })
+    expect(isWechatPayVerificationError(await rejection(pay.queryOrder({ out_trade_no: 'T123456' })))).toBe(
+      true,
+    )
+    expect(await calls(emu, '/v3/certificates')).toBe(1)
+  })
+
+  test('an unknown serial triggers a new download once a full minute has passed, not before', async () => {
+    let offset = 0
+    const clock = () => Date.parse('2026-12-04T00:00:00Z') + offset
+    const emu = await emulator({ ...CERTIFICATE_MODE, clock: { now: clock } })
+    const proxy = await tamperingProxy(emu.payBaseUrl, (answer) => {
+      const headers = new Headers(answer.headers)
+      if (!answer.body.toString().includes('encrypt_certificate'))
+        headers.set('wechatpay-serial', 'ABCDEF0001')
+      return { ...answer, headers }
+    })
+    const pay = payClient(emu, { platform: 'certificates', baseURL: proxy, now: clock })
+    await pay.refreshCertificates()
+    const query = () => rejection(pay.queryOrder({ out_trade_no: 'T123456' }))
+    await query()
+    expect(await calls(emu, '/v3/certificates')).toBe(2)
+    offset = UNKNOWN_SERIAL_REFRESH_MS - 1
+    await query()
+    expect(await calls(emu, '/v3/certificates')).toBe(2)
+    offset = UNKNOWN_SERIAL_REFRESH_MS
+    await query()
+    expect(await calls(emu, '/v3/certificates')).toBe(3)
+  })
+
+  test('when a refresh fails, the stored certificates still verify and one warning says so', async () => {
+    let offset = 0
+    const clock = () => Date.now() + offset
+    const emu = await emulator({ ...CERTIFICATE_MODE, clock: { now: clock } })
+    const warnings: string[] = []
+    const logger = { warn: (message: string) => warnings.push(message) }
+    const pay = payClient(emu, { platform: 'certificates', now: clock, logger, retry: { limit: 0 } })
+    const request = order()
+    await pay.jsapiOrder(request)
+    offset = 12 * 3600_000 + 1000
+    await emu.control.injectFault({ path: '/v3/certificates', fault: { kind: 'http', status: 500 } })
+    expect(await pay.queryOrder({ out_trade_no: request.out_trade_no })).toMatchObject({
+      trade_state: 'NOTPAY',
+    })
+    expect(await calls(emu, '/v3/certificates')).toBe(2)
+    expect(warnings).toHaveLength(1)
+  })
+
+  test('when the first download fails there is nothing to verify with: the call fails', async () => {
+    const emu = await emulator(CERTIFICATE_MODE)
+    await emu.control.injectFault({ path: '/v3/certificates', fault: { kind: 'http', status: 500 } })
+    const pay = payClient(emu, { platform: 'certificates', retry: { limit: 0 } })
+    const error = await rejection(pay.jsapiOrder(order()))
+    expect(isWechatPayClientError(error)).toBe(true)
+    expect(await calls(emu, '/v3/certificates')).toBe(1)
+  })
+
+  test('a public-key client accepts a certificate list signed with the WeChat Pay public key', async () => {
+    const emu = await emulator()
+    const serials = (await payClient(emu).refreshCertificates()).map((c) => c.serial_no)
+    expect(serials).toEqual([FIRST_SERIAL])
+  })
+
+  test('the stored certificates are kept until the last of them expires', async () => {
+    const emu = await emulator(CERTIFICATE_MODE)
+    const store = new Map<string, unknown>()
+    const [certificate] = await payClient(emu, {
+      platform: 'certificates',
+      cache: new Keyv({ store }),
+    }).refreshCertificates()
+    const raw = store.get(`keyv:${CACHE_KEY}`) ?? store.get(CACHE_KEY)
+    const { expires } = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { expires: number }
+    expect(Math.abs(expires - Date.parse(certificate?.expire_time ?? ''))).toBeLessThan(60_000)
+  })
+})
+
+describe('the certificate store', () => {
+  test('certificates another instance stored later are used instead of downloading again', async () => {
+    const emu = await emulator(CERTIFICATE_MODE)
+    const cache = new Keyv()
+    const first = payClient(emu, { platform: 'certificates', cache })
+    const request = order()
+    await first.jsapiOrder(request)
+    await emu.control.rotatePlatformCertificate()
+    await payClient(emu, { platform: 'certificates', cache }).refreshCertificates()
+    expect(await calls(emu, '/v3/certificates')).toBe(2)
+    await first.queryOrder({ out_trade_no: request.out_trade_no }) // signed with the new certificate
+    expect(await calls(emu, '/v3/certificates')).toBe(2)
+  })
+
+  test('something else under the key is ignored: the certificates are downloaded', async () => {
+    const emu = await emulator(CERTIFICATE_MODE)
+    for (const junk of ['certificates', { fetchedAt: '1', certificates: [] }, { fetchedAt: 1 }]) {
+      const cache = new Keyv()
+      await cache.set(CACHE_KEY, junk)
+      await payClient(emu, { platform: 'certificates', cache }).jsapiOrder(order())
+    }
+    expect(await calls(emu, '/v3/certificates')).toBe(3)
+  })
+
+  test('a store that never answers reads as a miss after its time bound, with one warning', async () => {
+    const emu = await emulator(CERTIFICATE_MODE)
+    const cache = new Keyv()
+    cache.get = (() => new Promise(() => {})) as never
+    const warnings: string[] = []
+    const logger = { warn: (message: string) => warnings.push(message) }
+    const pay = payClient(emu, { platform: 'certificates', cache, logger })
+    const request = order()
+    await pay.jsapiOrder(request)
+    await pay.queryOrder({ out_trade_no: request.out_trade_no })
+    expect(warnings).toHaveLength(1)
+    // What it downloaded is still held in memory.
+    expect(await calls(emu, '/v3/certificates')).toBe(1)
+  })
+})
+
+describe('the certificate list is checked before it is trusted', () => {
+  const certificateKey = createPrivateKey(PLATFORM_CERTIFICATES[0]?.privateKey ?? '')
+
+  /**
+   * A certificate-mode client's refresh, its `/v3/certificates` answers replaced by `rewrite`'s and signed
+   * again by the certificate (over `timestamp` when given), then passed through `headers`.
+   */
+  async function listedAs(
+    rewrite: (list: { data: Record<string, unknown>[] }) => unknown,
+    headers: (signed: Headers) => void = () => {},
+    timestamp?: string,
+  ) {
+    const emu = await emulator(CERTIFICATE_MODE)
+    const proxy = await tamperingProxy(emu.payBaseUrl, (answer) => {
+      if (!answer.body.toString().includes('encrypt_certificate')) return answer
+      const body = Buffer.from(JSON.stringify(rewrite(JSON.parse(answer.body.toString()))))
+      const signed = new Headers(answer.headers)
+      if (timestamp !== undefined) signed.set('wechatpay-timestamp', timestamp)
+      const stamp = signed.get('wechatpay-timestamp') ?? ''
+      const nonce = signed.get('wechatpay-nonce') ?? ''
+      signed.set('wechatpay-signature', signSha256Rsa(responseMessage(stamp, nonce, body), certificateKey))
+      headers(signed)
+      return { ...answer, headers: signed, body }
+    })
+    return payClient(emu, { platform: 'certificates', baseURL: proxy }).refreshCertificates()
+  }
+  const refusedAs = async (...args: Parameters<typeof listedAs>) => rejection(listedAs(...args))
+
+  test('a list re-signed by the certificate it holds is accepted (so the refusals below are the checks)', async () => {
+    expect((await listedAs((list) => list)).map((c) => c.serial_no)).toEqual([FIRST_SERIAL])
+  })
+
+  test('without any one of its signed headers', async () => {
+    for (const name of ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial'])
+      expect(
+        isWechatPayVerificationError(
+          await refusedAs(
+            (list) => list,
+            (h) => h.delete(name),
+          ),
+        ),
+      ).toBe(true)
+  })
+
+  test('signed more than 5 minutes ago', async () => {
+    const stale = String(Math.floor(Date.now() / 1000) - 301)
+    expect(
+      isWechatPayVerificationError(
+        await refusedAs(
+          (list) => list,
+          () => {},
+          stale,
+        ),
+      ),
+    ).toBe(true)
+  })
+
+  test('signed under a serial the list does not hold', async () => {
+    const error = await refusedAs(
+      (list) => list,
+      (h) => h.set('wechatpay-serial', '7A3E9C41B2D85F06E1C4A9B3D7F2E8A1C5B6D4E2'),
+    )
+    expect(isWechatPayVerificationError(error)).toBe(true)
+  })
+
+  test('with a body that is not a list of certificate entries', async () => {
+    for (const rewrite of [
+      () => ({ data: {} }),
+      () => ({}),
+      (list: { data: Record<string, unknown>[] }) => ({ data: list.data.map(({ serial_no: _, ...e }) => e) }),
+      (list: { data: Record<string, unknown>[] }) => ({
+        data: list.data.map((e) => ({
+          ...e,
+          encrypt_certificate: { ...(e.encrypt_certificate as object), algorithm: 'AES' },
+        })),
+      }),
+      (list: { data: Record<string, unknown>[] }) => ({
+        data: list.data.map((e) => ({ ...e, encrypt_certificate: undefined })),
+      }),
+    ])
+      expect(isWechatPayResponseError(await refusedAs(rewrite))).toBe(true)
+  })
+
+  test('with an entry that decrypts to something other than an X.509 certificate', async () => {
+    const error = await refusedAs((list) => ({
+      data: list.data.map((e) => ({
+        ...e,
+        encrypt_certificate: {
+          algorithm: 'AEAD_AES_256_GCM',
+          ...encryptResource('not a certificate', DEFAULT_MERCHANT.apiV3Key, 'abcdefghijkl', 'certificate'),
+        },
+      })),
+    }))
+    expect(isWechatPayResponseError(error)).toBe(true)
+  })
+
+  test("with an entry whose serial_no is not its certificate's serial", async () => {
+    const error = await refusedAs((list) => ({
+      data: list.data.map((e) => ({ ...e, serial_no: '7A3E9C41B2D85F06E1C4A9B3D7F2E8A1C5B6D4E2' })),
+    }))
+    expect(isWechatPayResponseError(error)).toBe(true)
+  })
+
+  test('a serial_no in lower case is the same serial, stored in upper case', async () => {
+    const lower = (list: { data: Record<string, unknown>[] }) => ({
+      data: list.data.map((e) => ({ ...e, serial_no: String(e.serial_no).toLowerCase() })),
+    })
+    expect((await listedAs(lower)).map((c) => c.serial_no)).toEqual([FIRST_SERIAL])
+  })
+})
