@@ -42,6 +42,19 @@ describe('AEAD_AES_256_GCM edges', () => {
     expect(() => decryptResource({ ciphertext: withAad.ciphertext, nonce }, KEY)).toThrow()
   })
 
+  test('refuses a ciphertext with nothing before its 16-byte tag, and a tag cut short', () => {
+    // WeChat Pay never encrypts an empty resource: a bare tag is a truncated ciphertext, not an empty text.
+    const empty = encryptResource('', KEY, 'abcdefghijkl')
+    expect(Buffer.from(empty.ciphertext, 'base64')).toHaveLength(16)
+    expect(() => decryptResource(empty, KEY)).toThrow()
+    const sealed = Buffer.from(encryptResource('{"a":1}', KEY, 'abcdefghijkl').ciphertext, 'base64')
+    const cut = {
+      nonce: 'abcdefghijkl',
+      ciphertext: sealed.subarray(0, sealed.length - 4).toString('base64'),
+    }
+    expect(() => decryptResource(cut, KEY)).toThrow()
+  })
+
   test('says a key that is not 32 bytes is the wrong size, without showing it', () => {
     const sealed = encryptResource('{"a":1}', KEY, 'abcdefghijkl')
     for (const key of [KEY.slice(0, 31), `${KEY}x`]) {

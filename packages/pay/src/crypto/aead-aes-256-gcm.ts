@@ -56,9 +56,8 @@ export function encryptResource(
   nonce: string,
   associatedData = '',
 ): { ciphertext: string; nonce: string; associated_data: string } {
-  const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key), Buffer.from(nonce), {
-    authTagLength: TAG_LENGTH,
-  })
+  // GCM's tag is 16 bytes unless asked otherwise: what decryptResource expects.
+  const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key), Buffer.from(nonce))
   cipher.setAAD(Buffer.from(associatedData))
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()])
   return { ciphertext: data.toString('base64'), nonce, associated_data: associatedData }
