@@ -25,14 +25,14 @@ export async function parsePayNotification(
   if (bytes.length > MAX_BODY_BYTES) bad('the body is too large for a notification')
   await keys.verify(readSignedHeaders(input.headers ?? {}), bytes)
 
-  let parsed: Record<string, unknown>
+  let parsed: unknown
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
   } catch {
     return bad('the body is not JSON')
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) bad('the body is not a JSON object')
-  const { id, create_time, event_type, summary, resource } = parsed as Record<string, unknown>
+  // JSON that is not an object (null, an array, a string, a number) has no string `id`: refused just below.
+  const { id, create_time, event_type, summary, resource } = (parsed ?? {}) as Record<string, unknown>
   if (typeof id !== 'string' || id === '' || id.length > 64)
     bad('id must be a string of at most 64 characters')
   if (typeof event_type !== 'string' || !EVENT_TYPES.has(event_type)) bad('unknown event_type')
