@@ -1,3 +1,6 @@
+import { DemoConfigError, nonEmpty } from './config-error.js'
+import { type DemoPayConfig, PAY_VARIABLES, readPayConfig } from './pay-config.js'
+
 /** How the demo reaches WeChat: the embedded emulator, or real WeChat (or anything that answers like it). */
 export type DemoMode = 'emulator' | 'wechat'
 
@@ -31,16 +34,15 @@ export interface DemoConfig {
   }
   /** Real mode only: the push route's console settings (`WECHAT_PUSH_*`); without them it is off. */
   push?: DemoPushConfig
+  /** Real mode only: the WeChat Pay merchant (`WECHAT_PAY_*`); without it the Pay card says so. */
+  pay?: DemoPayConfig
   /** `WECHAT_JSSDK_ORIGINS`: page origins allowed besides the demo's own. */
   extraOrigins: string[]
   /** `SESSION_SECRET`, or undefined (the server then makes a random one per process). */
   sessionSecret?: string
 }
 
-/** A configuration mistake, reported at start-up; its message never contains a secret's value. */
-export class DemoConfigError extends Error {
-  override name = 'DemoConfigError'
-}
+export { DemoConfigError } from './config-error.js'
 
 const DEFAULT_PORT = 3000
 
@@ -73,7 +75,8 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
       'WECHAT_PUSH_TOKEN',
       'WECHAT_PUSH_AES_KEY',
       'WECHAT_PUSH_MODE',
-    ] as const) {
+      ...PAY_VARIABLES,
+    ]) {
       if (nonEmpty(env[name]) !== undefined) {
         throw new DemoConfigError(`${name} needs WECHAT_APP_ID and WECHAT_APP_SECRET as well`)
       }
@@ -94,6 +97,8 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
   if (oauthBaseURL !== undefined) config.wechat.oauthBaseURL = oauthBaseURL
   const push = readPush(env)
   if (push !== undefined) config.push = push
+  const pay = readPayConfig(env)
+  if (pay !== undefined) config.pay = pay
   return config
 }
 
@@ -124,11 +129,6 @@ function readPush(env: Record<string, string | undefined>): DemoPushConfig | und
     throw new DemoConfigError(`WECHAT_PUSH_MODE=${resolved} needs WECHAT_PUSH_AES_KEY`)
   }
   return { token, ...(encodingAESKey === undefined ? {} : { encodingAESKey }), mode: resolved }
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim()
-  return trimmed === undefined || trimmed === '' ? undefined : trimmed
 }
 
 function readPort(value: string | undefined): number {

@@ -134,6 +134,21 @@ describe('pnpm demo (server.ts) as a process', () => {
       { WECHAT_APP_ID: 'wx-not-an-app-id', WECHAT_APP_SECRET: SESSION_SECRET },
       'h5-demo: WECHAT_APP_ID must look like wx followed by 16 letters or digits',
     ],
+    [
+      // A WeChat Pay key that is not one: refused by name, never printed.
+      {
+        WECHAT_APP_ID: DEFAULT_APP.appId,
+        WECHAT_APP_SECRET: DEFAULT_APP.appSecret,
+        WECHAT_PAY_MCH_ID: '1900000001',
+        WECHAT_PAY_SERIAL_NO: 'ABCDEF0123',
+        WECHAT_PAY_PRIVATE_KEY: SESSION_SECRET,
+        WECHAT_PAY_API_V3_KEY: SESSION_SECRET.slice(0, 32),
+        WECHAT_PAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_0119000000012026',
+        WECHAT_PAY_PUBLIC_KEY: SESSION_SECRET,
+        WECHAT_PAY_NOTIFY_URL: 'https://h5.example.com/wechat/pay/notify',
+      },
+      'h5-demo: WECHAT_PAY_PRIVATE_KEY must be a PEM RSA private key',
+    ],
   ])(
     'stops at start-up on bad environment %j, with one line naming the variable',
     async (env, message) => {

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEFAULT_MERCHANT, PAY_PLATFORM_PUBLIC_KEY } from '@wxkit/emulator'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DemoConfigError, readDemoConfig } from '../server/config.js'
+import { emulatorMerchantEnv } from './support/pay-env.js'
 
 const APP_ID = 'wx0123456789abcdef'
 const APP_SECRET = 'not-a-real-secret-0123456789abcd'
@@ -133,6 +138,118 @@ describe('readDemoConfig', () => {
       expect(message).not.toContain(APP_SECRET)
       expect(message).not.toContain('tiny-secret')
       expect(message).not.toContain('pass@')
+    }
+  })
+})
+
+describe('readDemoConfig: the WeChat Pay merchant (WECHAT_PAY_*)', () => {
+  const NOTIFY = 'https://h5.example.com/wechat/pay/notify'
+  const PAY = emulatorMerchantEnv(NOTIFY)
+  const MERCHANT = {
+    mchId: DEFAULT_MERCHANT.mchid,
+    merchantSerialNo: DEFAULT_MERCHANT.serialNo,
+    privateKey: DEFAULT_MERCHANT.privateKey.trim(),
+    apiV3Key: DEFAULT_MERCHANT.apiV3Key,
+    publicKeyId: PAY_PLATFORM_PUBLIC_KEY.publicKeyId,
+    publicKey: PAY_PLATFORM_PUBLIC_KEY.publicKey.trim(),
+    notifyUrl: NOTIFY,
+  }
+  let folder: string
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'h5-demo-pay-keys-'))
+    await writeFile(join(folder, 'apiclient_key.pem'), DEFAULT_MERCHANT.privateKey)
+    await writeFile(join(folder, 'pub_key.pem'), PAY_PLATFORM_PUBLIC_KEY.publicKey)
+  })
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true })
+  })
+
+  it('is off without any WECHAT_PAY_* (the card then says what to set)', () => {
+    expect(readDemoConfig(REAL).pay).toBeUndefined()
+  })
+
+  it('reads the merchant in real mode, the keys inline (\\n for newlines too) or from files', () => {
+    expect(readDemoConfig({ ...REAL, ...PAY }).pay).toEqual(MERCHANT)
+    const oneLine = DEFAULT_MERCHANT.privateKey.trim().replaceAll('\n', '\\n')
+    expect(readDemoConfig({ ...REAL, ...PAY, WECHAT_PAY_PRIVATE_KEY: oneLine }).pay).toEqual(MERCHANT)
+    const { WECHAT_PAY_PRIVATE_KEY: _private, WECHAT_PAY_PUBLIC_KEY: _public, ...rest } = PAY
+    const fromFiles = readDemoConfig({
+      ...REAL,
+      ...rest,
+      WECHAT_PAY_PRIVATE_KEY_FILE: join(folder, 'apiclient_key.pem'),
+      WECHAT_PAY_PUBLIC_KEY_FILE: join(folder, 'pub_key.pem'),
+      WECHAT_PAY_BASE_URL: 'http://127.0.0.1:4000/',
+    }).pay
+    expect(fromFiles).toEqual({
+      ...MERCHANT,
+      privateKey: DEFAULT_MERCHANT.privateKey,
+      publicKey: PAY_PLATFORM_PUBLIC_KEY.publicKey,
+      baseURL: 'http://127.0.0.1:4000',
+    })
+  })
+
+  it.each([
+    [{ WECHAT_PAY_MCH_ID: '1900000001' }, 'WECHAT_PAY_MCH_ID needs WECHAT_APP_ID and WECHAT_APP_SECRET'],
+    [
+      { ...REAL, WECHAT_PAY_MCH_ID: '1900000001' },
+      'missing: WECHAT_PAY_SERIAL_NO, WECHAT_PAY_PRIVATE_KEY(_FILE)',
+    ],
+    [{ ...REAL, ...PAY, WECHAT_PAY_NOTIFY_URL: '' }, 'missing: WECHAT_PAY_NOTIFY_URL'],
+    [{ ...REAL, ...PAY, WECHAT_PAY_MCH_ID: 'mch-1' }, 'WECHAT_PAY_MCH_ID must be the digits'],
+    [{ ...REAL, ...PAY, WECHAT_PAY_SERIAL_NO: 'not hex' }, 'WECHAT_PAY_SERIAL_NO must be the hex'],
+    [
+      { ...REAL, ...PAY, WECHAT_PAY_API_V3_KEY: 'too-short-v3-key' },
+      'WECHAT_PAY_API_V3_KEY must be exactly 32 bytes',
+    ],
+    [
+      { ...REAL, ...PAY, WECHAT_PAY_PUBLIC_KEY_ID: 'ABCDEF' },
+      'WECHAT_PAY_PUBLIC_KEY_ID must look like PUB_KEY_ID_',
+    ],
+    [
+      { ...REAL, ...PAY, WECHAT_PAY_PRIVATE_KEY: 'not a key' },
+      'WECHAT_PAY_PRIVATE_KEY must be a PEM RSA private key',
+    ],
+    [
+      { ...REAL, ...PAY, WECHAT_PAY_PRIVATE_KEY: PAY_PLATFORM_PUBLIC_KEY.publicKey },
+      'WECHAT_PAY_PRIVATE_KEY must be a PEM RSA private key',
+    ],
+    [
+      { ...REAL, ...PAY, WECHAT_PAY_PUBLIC_KEY: 'not a key' },
+      'WECHAT_PAY_PUBLIC_KEY must be a PEM RSA public key',
+    ],
+    [{ ...REAL, ...PAY, WECHAT_PAY_PRIVATE_KEY_FILE: '/nowhere/key.pem' }, 'set WECHAT_PAY_PRIVATE_KEY or'],
+    [
+      { ...REAL, ...PAY, WECHAT_PAY_PUBLIC_KEY: '', WECHAT_PAY_PUBLIC_KEY_FILE: '/nowhere/pub_key.pem' },
+      'WECHAT_PAY_PUBLIC_KEY_FILE: cannot read /nowhere/pub_key.pem (ENOENT)',
+    ],
+    [
+      { ...REAL, ...PAY, WECHAT_PAY_NOTIFY_URL: 'http://h5.example.com/wechat/pay/notify' },
+      'must be an https URL',
+    ],
+    [{ ...REAL, ...PAY, WECHAT_PAY_NOTIFY_URL: `${NOTIFY}?from=demo` }, 'must not carry a query'],
+    [
+      {
+        ...REAL,
+        ...PAY,
+        WECHAT_PAY_NOTIFY_URL: `https://h5.example.com/${'a'.repeat(250)}/wechat/pay/notify`,
+      },
+      'at most 255',
+    ],
+    [
+      { ...REAL, ...PAY, WECHAT_PAY_NOTIFY_URL: 'https://h5.example.com/pay/notify' },
+      'must end with /wechat/pay/notify',
+    ],
+    [{ ...REAL, ...PAY, WECHAT_PAY_BASE_URL: 'ftp://pay.example.com' }, 'WECHAT_PAY_BASE_URL must be'],
+  ])('refuses %j with a message naming the variable, never a key', (env, message) => {
+    const error = configError(env)
+    expect(error.message).toContain(message)
+    for (const secret of [
+      DEFAULT_MERCHANT.apiV3Key,
+      'too-short-v3-key',
+      'PRIVATE KEY-----\nMII',
+      'not a key',
+    ]) {
+      expect(error.message).not.toContain(secret)
     }
   })
 })
