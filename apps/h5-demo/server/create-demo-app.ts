@@ -9,6 +9,7 @@ import type { DemoMode } from './config.js'
 import { type ConversationRoutesOptions, conversationRoutes } from './conversation-routes.js'
 import { type FollowRoutesOptions, followRoutes } from './follow-routes.js'
 import { renderPageHtml } from './page-html.js'
+import { type PayRoutesOptions, payRoutes } from './pay-routes.js'
 import { qrCodeRoute } from './qr-code-route.js'
 
 /** Where the page's assets come from: Vite's dev server (source, hot reload) or the built `dist/client`. */
@@ -37,6 +38,11 @@ export interface DemoAppOptions {
   messages?: WechatMessageServer
   /** Emulator mode: the Messages section's `POST /demo/messages/send`, which has the emulator push. */
   conversation?: ConversationRoutesOptions
+  /**
+   * The Pay card: with a merchant, `wechat({ pay })` mounts WeChat Pay's notifications at
+   * `/wechat/pay/notify` and `/demo/pay/*` orders; without one the card says `unavailable`.
+   */
+  pay?: PayRoutesOptions
 }
 
 /** The demo's Express app and what must be closed with it. */
@@ -49,13 +55,14 @@ export interface DemoApp {
 const SERVER_PATHS = /^\/(wechat|demo|@vite|@fs|@id|node_modules|src)(\/|$)/
 
 /**
- * Builds the demo server: `@wxkit/express` under `/wechat` (with the push route at `/wechat/messages`),
- * the Mini Program code, Follow and Messages routes under `/demo`,
- * and the page — from Vite in middleware mode, or from `dist/client` after `vite build` — with every other
+ * Builds the demo server: `@wxkit/express` under `/wechat` (with the push route at `/wechat/messages` and
+ * WeChat Pay's notifications at `/wechat/pay/notify`), the Mini Program code, Follow, Messages and Pay
+ * routes under `/demo`, and the page — from Vite in middleware mode, or from `dist/client` after `vite build` — with every other
  * HTML navigation answered by the page, so `history.pushState` URLs survive a reload.
  */
 export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   const app = express()
+  const pay = options.pay?.pay
   app.disable('x-powered-by')
   // A reverse proxy or tunnel on this machine (nginx, a tunnel agent) may tell us the public scheme/host.
   app.set('trust proxy', 'loopback')
@@ -70,11 +77,14 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
       oauth: { scope: 'snsapi_userinfo', defaultReturnTo: '/' },
       session: { secret: options.sessionSecret },
       ...(options.messages === undefined ? {} : { messages: options.messages }),
+      // Verified over the raw bytes, decrypted, and run once per notification id (the session store).
+      ...(pay === undefined ? {} : { pay: { client: pay.client, onTransaction: pay.orders.recordPayment } }),
     }),
   )
   app.get('/demo/qrcode', qrCodeRoute)
   if (options.follow !== undefined) app.use(followRoutes(options.follow))
   if (options.conversation !== undefined) app.use(conversationRoutes(options.conversation))
+  app.use(payRoutes(options.pay ?? {}))
   // What WeChat refused in the demo's own routes is answered as the middleware's routes answer it.
   app.use(wechatErrorHandler())
 

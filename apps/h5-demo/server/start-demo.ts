@@ -9,6 +9,7 @@ import { DEFAULT_APP, type EmulatorControl, startEmulator } from '@wxkit/emulato
 import type { DemoConfig, DemoMode } from './config.js'
 import { createDemoApp, type DemoApp, type DemoAssets } from './create-demo-app.js'
 import { createDemoMessages, type DemoPushSettings } from './demo-messages.js'
+import { setUpDemoPay } from './demo-pay.js'
 import { EMULATOR_TRANSPORT } from './push-summary.js'
 
 /** The push settings the embedded emulator's console "has": a token and key only this demo uses. */
@@ -85,6 +86,9 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     throw new Error('apps/h5-demo: real mode needs WeChat credentials')
   }
 
+  const pay = setUpDemoPay(config, emulator)
+  notes.push(...pay.notes)
+
   let sessionSecret = config.sessionSecret
   if (sessionSecret === undefined) {
     sessionSecret = randomBytes(32).toString('base64url')
@@ -136,6 +140,7 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
               push: EMULATOR_PUSH,
             },
           }),
+      pay: pay.routes,
       assets: options.assets,
       appRoot: findAppRoot(),
       ...(options.clientDir === undefined ? {} : { clientDir: options.clientDir }),
@@ -156,6 +161,7 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     mode: EMULATOR_TRANSPORT.mode,
     format: EMULATOR_TRANSPORT.format,
   })
+  await pay.listening(port)
 
   return {
     url,

@@ -5,6 +5,7 @@ import { renderApiButtons, setApiButtonsEnabled } from './api-buttons.js'
 import { byTestId } from './dom.js'
 import { setUpFollow } from './follow.js'
 import { setUpMessages } from './messages.js'
+import { setUpPay } from './pay.js'
 import { setUpQrCode } from './qr-code.js'
 import { setUpRouter } from './router.js'
 import { setUpSignIn } from './sign-in.js'
@@ -23,6 +24,7 @@ if (emulated) {
 }
 
 renderApiButtons()
+setUpPay()
 setUpSignIn()
 setUpQrCode()
 setUpFollow()

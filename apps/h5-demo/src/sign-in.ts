@@ -46,6 +46,7 @@ async function refreshUser(): Promise<void> {
 }
 
 function showUser(identity: Identity | undefined): void {
+  document.dispatchEvent(new CustomEvent('wechat-user', { detail: identity?.openid }))
   byTestId('user').hidden = identity === undefined
   byTestId('sign-in').hidden = identity !== undefined
   byTestId('sign-out').hidden = identity === undefined

@@ -240,6 +240,71 @@ describe.skipIf(SKIP)(
       expect(me).toBe(401)
     })
 
+    it('Pay ¥0.01: signs in, pays with wx.chooseWXPay, and shows "paid" once the server was notified', async () => {
+      await page.goto(`${origin}/#/account`)
+      expect(await settledStatus(page)).toBe('ready')
+      // Signed out: the card says why it cannot pay yet.
+      await expect
+        .poll(() => page.getByTestId('pay-note').textContent())
+        .toContain('Sign in with WeChat first')
+      expect(await page.getByTestId('pay-button').isDisabled()).toBe(true)
+
+      await page.getByTestId('sign-in').click()
+      await page.waitForURL((url) => url.origin === demo.emulator?.url)
+      await page.getByRole('button', { name: /allow|同意|允许/i }).click()
+      await page.waitForURL(`${origin}/#/account`)
+      expect(await settledStatus(page)).toBe('ready')
+      await expect.poll(() => page.getByTestId('pay-button').isEnabled(), { timeout: 10_000 }).toBe(true)
+
+      // The page's own success callback is not what turns the card to "paid": the server's answer is.
+      const polled: string[] = []
+      page.on('response', (response) => {
+        if (/\/demo\/pay\/orders\/H5/.test(response.url())) polled.push(response.url())
+      })
+      await page.getByTestId('pay-button').click()
+      const state = page.getByTestId('pay-state')
+      await expect.poll(() => state.getAttribute('data-pay-state'), { timeout: 20_000 }).toBe('paid')
+      const text = (await state.textContent()) ?? ''
+      expect(text).toMatch(
+        /^Paid ¥0\.01: order (H5\w+), transaction \d+\. The server learned it from WeChat Pay's notification\.$/,
+      )
+      expect(polled.length).toBeGreaterThan(0)
+      await screenshot(page, 'paid')
+
+      // What happened at WeChat Pay: one order of 1 fen for the signed-in openid, notified once, acknowledged.
+      const out_trade_no = /order (H5\w+)/.exec(text)?.[1]
+      const sent = ((await demo.emulator?.control.notifications()) ?? []).filter(
+        (n) => n.out_trade_no === out_trade_no,
+      )
+      expect(sent.map((n) => [n.event_type, n.attempts.map((attempt) => attempt.status)])).toEqual([
+        ['TRANSACTION.SUCCESS', [204]],
+      ])
+    })
+
+    it('Pay ¥0.01: a cancel at the cashier leaves the order unpaid', async () => {
+      await page.goto(`${origin}/#/account`)
+      await settledStatus(page)
+      await page.getByTestId('sign-in').click()
+      await page.waitForURL((url) => url.origin === demo.emulator?.url)
+      await page.getByRole('button', { name: /allow|同意|允许/i }).click()
+      await page.waitForURL(`${origin}/#/account`)
+      await expect.poll(() => page.getByTestId('pay-button').isEnabled(), { timeout: 10_000 }).toBe(true)
+      await page.evaluate(() => {
+        ;(
+          window as unknown as { wxkitBridge: { options: { payResult?: string } } }
+        ).wxkitBridge.options.payResult = 'cancel'
+      })
+      await page.getByTestId('pay-button').click()
+      const state = page.getByTestId('pay-state')
+      await expect.poll(() => state.getAttribute('data-pay-state'), { timeout: 20_000 }).toBe('cancelled')
+      const out_trade_no = /Order (H5\w+)/.exec((await state.textContent()) ?? '')?.[1]
+      const order = await page.evaluate(
+        async (no) => (await fetch(`/demo/pay/orders/${no}`)).json(),
+        out_trade_no,
+      )
+      expect(order).toMatchObject({ state: 'NOTPAY', notifications: 0 })
+    })
+
     it('loads the Mini Program code for the scene the user typed', async () => {
       await page.goto(`${origin}/#/mini-program`)
       await settledStatus(page)
@@ -404,6 +469,12 @@ describe.skipIf(SKIP)(
         'Follow the Official Account in WeChat',
       )
       expect(await page.getByTestId('message-input').isVisible()).toBe(false)
+      // Pay without WECHAT_PAY_*: the card says what to set, and cannot order.
+      await page.locator('[data-route="account"]').click()
+      await expect
+        .poll(() => page.getByTestId('pay-note').textContent())
+        .toBe('WeChat Pay is not configured: set the WECHAT_PAY_* variables (see the README).')
+      expect(await page.getByTestId('pay-button').isDisabled()).toBe(true)
       await context.close()
     })
   },
