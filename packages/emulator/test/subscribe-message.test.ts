@@ -90,17 +90,21 @@ describe('POST /cgi-bin/message/subscribe/send', () => {
     ['thing1', '   '],
     ['number2', '12a'],
     ['number2', '1'.repeat(33)],
+    ['number2', `${'1'.repeat(30)}.555`],
     ['letter3', 'abc1'],
     ['symbol4', '!!!!!!'],
     ['symbol4', 'ab'],
     ['character_string5', '中文'],
     ['character_string5', 'a'.repeat(33)],
+    ['character_string5', 'SN 001'],
     ['time6', '2019年10月1日'],
     ['time6', '25:00'],
     ['date7', '15:01'],
     ['date7', '2019-13-01'],
     ['amount8', '¥12345678901'],
     ['amount8', '九十九元'],
+    ['amount8', '99.00元'],
+    ['amount8', '¥¥99'],
     ['phone_number9', '1'.repeat(18)],
     ['phone_number9', 'call 123'],
     ['car_number10', '粤A8Z8888挂'],
@@ -125,10 +129,14 @@ describe('POST /cgi-bin/message/subscribe/send', () => {
     ['time6', '2019-10-01 15:01:59'],
     ['date7', '2019年10月1日 15:01'],
     ['date7', '2019年10月1日~2019年10月7日'],
-    ['amount8', '99.00元'],
+    ['amount8', '¥99.00元'],
+    ['amount8', '$1234567890'],
+    ['number2', `${'1'.repeat(30)}.55`],
+    ['character_string5', '¥100-（A）'],
     ['name11', 'John Smith'],
+    ['name11', '欧阳-娜娜'],
     ['car_number10', 'A12345'],
-  ])('accepts %s = %j (lengths count code points)', async (key, value) => {
+  ])('accepts %s = %j (lengths count code points, number and amount count digits)', async (key, value) => {
     const { url } = await setup()
     expect((await send(url, { ...GOOD, [key]: value })).errcode).toBe(0)
   })

@@ -2,12 +2,15 @@ import type { TemplateKeyType } from '../state/subscriptions.js'
 
 const HAN = /\p{Script=Han}/u
 const ONLY_HAN = /^\p{Script=Han}+$/u
-const ASCII_VISIBLE = /^[\x21-\x7e]+$/
+// "Symbols" is one set for every type (§7): Unicode punctuation and symbols, so `symbol`, `character_string`,
+// `phone_number` and `name` agree on what `¥`, `-` or `·` are.
 const SYMBOLS = /^[\p{P}\p{S}]+$/u
+const CHARACTER_STRING = /^[0-9A-Za-z\p{P}\p{S}]+$/u
 const DIGITS_AND_SYMBOLS = /^[0-9\p{P}\p{S}]+$/u
 const NAME_LATIN = /^[A-Za-z\s\p{P}\p{S}]+$/u
-const NAME_HAN = /^[\p{Script=Han}A-Za-z·•\s]+$/u
-const AMOUNT = /^[¥￥$€£]?(\d+)(?:\.(\d+))?元?$/u
+const NAME_HAN = /^[\p{Script=Han}A-Za-z\s\p{P}\p{S}]+$/u
+const NUMBER = /^(\d+)(?:\.(\d+))?$/
+const AMOUNT = /^\p{Sc}(\d+)(?:\.(\d+))?元?$/u
 const ALNUM = /^[A-Za-z0-9]$/
 const DATE_PART = String.raw`(\d{4})(?:年(\d{1,2})月(\d{1,2})日|[-/.](\d{1,2})[-/.](\d{1,2}))`
 const TIME_PART = String.raw`(\d{1,2}):(\d{2})(?::(\d{2}))?`
@@ -30,21 +33,19 @@ export function isValidSubscribeValue(
     case 'thing':
       return length <= 20
     case 'number':
-      return length <= 32 && /^\d+(\.\d+)?$/.test(value)
+      return digitCount(NUMBER.exec(value)) <= 32
     case 'letter':
       return length <= 32 && /^[A-Za-z]+$/.test(value)
     case 'symbol':
       return length <= 5 && SYMBOLS.test(value) && !HAN.test(value)
     case 'character_string':
-      return length <= 32 && ASCII_VISIBLE.test(value)
+      return length <= 32 && CHARACTER_STRING.test(value)
     case 'time':
       return isDateTimeRange(value, 'time')
     case 'date':
       return isDateTimeRange(value, 'date')
-    case 'amount': {
-      const match = AMOUNT.exec(value)
-      return match !== null && (match[1] ?? '').length + (match[2] ?? '').length <= 10
-    }
+    case 'amount':
+      return digitCount(AMOUNT.exec(value)) <= 10
     case 'phone_number':
       return length <= 17 && DIGITS_AND_SYMBOLS.test(value)
     case 'car_number':
@@ -59,6 +60,11 @@ export function isValidSubscribeValue(
     case 'enum':
       return enumValues.includes(value)
   }
+}
+
+/** The digits of a `number` or `amount` match (the decimal point is not one); Infinity for no match. */
+function digitCount(match: RegExpExecArray | null): number {
+  return match ? (match[1] ?? '').length + (match[2] ?? '').length : Number.POSITIVE_INFINITY
 }
 
 /** `time` needs a 24-hour time (a date may precede it); `date` needs a date (a time may follow); `~` joins a range. */
