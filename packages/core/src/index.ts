@@ -63,6 +63,7 @@ export type {
   MiniProgramState,
   PushTemplateConfig,
   SubscribeMessageRequest,
+  SubscribeSendOptions,
   SubscribeTemplate,
 } from './apis/subscribe.js'
 export type { TemplateMessageRequest, TemplateMessageResponse } from './apis/template-message.js'

@@ -70,6 +70,7 @@ import {
   getSubscribeTemplates,
   type PushTemplateConfig,
   type SubscribeMessageRequest,
+  type SubscribeSendOptions,
   type SubscribeTemplate,
   sendMessage,
   sendMessageWithTemplate,
@@ -314,15 +315,17 @@ export class Wechat {
 
   /**
    * `POST /cgi-bin/message/subscribe/send`. `miniprogram_state` defaults from `env` (develop → developer,
-   * trial → trial, release → formal).
+   * trial → trial, release → formal). Each value is checked against its key's type first (`thing1` ≤ 20
+   * characters, `phrase3` ≤ 5 Chinese characters…, §7): a misfit is a `WechatValidationError` naming the key
+   * and the rule, not a 47003. `{ validate: false }` skips that check.
    *
    * @example
    * ```ts
    * await wechat.sendMessage({ touser: openid, template_id: 'TPL', data: { thing1: { value: 'Shipped' } } })
    * ```
    */
-  sendMessage(message: SubscribeMessageRequest, options?: RequestOptions): Promise<void> {
-    return this.#call(sendMessage, message, options)
+  sendMessage(message: SubscribeMessageRequest, options?: SubscribeSendOptions): Promise<void> {
+    return this.#call(sendMessage, { message, validate: options?.validate !== false }, options)
   }
 
   /**
@@ -340,7 +343,8 @@ export class Wechat {
   }
 
   /**
-   * Sends a subscribe message from a template whose keys take `values` by position.
+   * Sends a subscribe message from a template whose keys take `values` by position, each checked against
+   * its key's type as in {@link Wechat.sendMessage} (unless `{ validate: false }`).
    *
    * @example
    * ```ts
@@ -352,9 +356,10 @@ export class Wechat {
     template: PushTemplateConfig,
     values: unknown[],
     toUser: string,
-    options?: RequestOptions,
+    options?: SubscribeSendOptions,
   ): Promise<void> {
-    return this.#call(sendMessageWithTemplate, { template, values, toUser }, options)
+    const validate = options?.validate !== false
+    return this.#call(sendMessageWithTemplate, { template, values, toUser, validate }, options)
   }
 
   /**

@@ -124,6 +124,17 @@ const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
     s.secrets.push(await s.wechat.getAccessToken())
     return s.wechat.sendMessage({ touser: 'o_nobody', template_id: 'TPL_NONE', data: {} })
   },
+  'a subscribe value made of a secret, refused before sending': async (s) =>
+    s.wechat.sendMessage({
+      touser: 'o_nobody',
+      template_id: 'TPL_NONE',
+      data: { thing1: { value: DEFAULT_APP.appSecret } },
+    }),
+  'a subscribe value made of a secret, sent unchecked (47003)': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    const data = { thing1: { value: DEFAULT_APP.appSecret } }
+    return s.wechat.sendMessage({ touser: 'o_nobody', template_id: 'TPL_NONE', data }, { validate: false })
+  },
   'a stale session_key on checksession (a user who never logged in, 40003)': async (s) => {
     const { session_key } = await s.wechat.jsCode2Session(
       await s.emu.control.mintCode({ kind: 'login', openid: 'o1' }),

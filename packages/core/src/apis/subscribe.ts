@@ -1,7 +1,9 @@
 import type { WechatEnv } from '../config.js'
 import { defineEndpoint } from '../endpoint.js'
 import { WechatResponseError, WechatValidationError } from '../errors.js'
+import type { RequestOptions } from '../request-options.js'
 import { requireString } from '../validate.js'
+import { checkSubscribeValue } from './subscribe-value-rules.js'
 
 /** `miniprogram_state` of a subscribe message. */
 export type MiniProgramState = 'developer' | 'trial' | 'formal'
@@ -32,6 +34,20 @@ export interface PushTemplateConfig {
   page?: string
 }
 
+/** Per-call options of `sendMessage` and `sendMessageWithTemplate`. */
+export interface SubscribeSendOptions extends RequestOptions {
+  /**
+   * Check each value against its key type's §7 rule (`thing1` ≤ 20 characters…) before sending, so a value
+   * WeChat would refuse with 47003 becomes a `WechatValidationError` naming the key and the rule. `false`
+   * sends the values as they are (they must still be strings).
+   * @default true
+   */
+  validate?: boolean
+}
+
+/** What the subscribe endpoints take: the message (or what builds it) and whether to check its values. */
+type Checked<T> = T & { validate: boolean }
+
 const STATE_BY_ENV: Record<WechatEnv, MiniProgramState> = {
   develop: 'developer',
   trial: 'trial',
@@ -43,8 +59,15 @@ export function miniProgramStateOf(env: WechatEnv): MiniProgramState {
   return STATE_BY_ENV[env]
 }
 
-/** Validates a subscribe message and fills `miniprogram_state` from the client's `env`. */
-function subscribeBody(message: SubscribeMessageRequest, env: WechatEnv): SubscribeMessageRequest {
+/**
+ * Validates a subscribe message (each value by its key's type unless `validate` is false) and fills
+ * `miniprogram_state` from the client's `env`.
+ */
+function subscribeBody(
+  message: SubscribeMessageRequest,
+  env: WechatEnv,
+  validate: boolean,
+): SubscribeMessageRequest {
   if (message === null || typeof message !== 'object')
     throw new WechatValidationError('message', 'must be an object')
   requireString('touser', message.touser)
@@ -56,6 +79,7 @@ function subscribeBody(message: SubscribeMessageRequest, env: WechatEnv): Subscr
     if (entry === null || typeof entry !== 'object' || typeof entry.value !== 'string') {
       throw new WechatValidationError(`data.${key}.value`, 'must be a string')
     }
+    if (validate) checkSubscribeValue(key, entry.value)
   }
   return { ...message, miniprogram_state: message.miniprogram_state ?? miniProgramStateOf(env) }
 }
@@ -103,7 +127,8 @@ export const sendMessage = defineEndpoint({
   method: 'POST',
   path: '/cgi-bin/message/subscribe/send',
   idempotent: false,
-  json: (message: SubscribeMessageRequest, { env }) => subscribeBody(message, env),
+  json: ({ message, validate }: Checked<{ message: SubscribeMessageRequest }>, { env }) =>
+    subscribeBody(message, env, validate),
   read: (): void => {},
 })
 
@@ -113,8 +138,8 @@ export const sendMessageWithTemplate = defineEndpoint({
   path: '/cgi-bin/message/subscribe/send',
   idempotent: false,
   read: (): void => {},
-  json: (input: { template: PushTemplateConfig; values: unknown[]; toUser: string }, { env }) =>
-    subscribeBody(templateMessage(input.template, input.values, input.toUser), env),
+  json: (input: Checked<{ template: PushTemplateConfig; values: unknown[]; toUser: string }>, { env }) =>
+    subscribeBody(templateMessage(input.template, input.values, input.toUser), env, input.validate),
 })
 
 /** One of the account's private subscribe templates, as `GET /wxaapi/newtmpl/gettemplate` lists it. */
