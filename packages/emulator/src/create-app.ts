@@ -20,6 +20,7 @@ import { createPayApiRoutes } from './routes/pay-api.js'
 import { createPhoneNumberRoutes } from './routes/phone-number.js'
 import { createQrCodeTicketRoutes } from './routes/qr-code-ticket.js'
 import { createSessionKeyRoutes } from './routes/session-key.js'
+import { createShippingRoutes } from './routes/shipping.js'
 import { createSubscribeMessageRoutes } from './routes/subscribe-message.js'
 import { createTemplateMessageRoutes } from './routes/template-message.js'
 import { createTicketRoutes } from './routes/ticket.js'
@@ -86,6 +87,7 @@ export function createEmulatorApp({
   app.route('/', createLinkRoutes(state))
   app.route('/', createLimitedWxaCodeRoutes(state))
   app.route('/', createContentSecurityRoutes(state))
+  app.route('/', createShippingRoutes(state))
   app.route('/', createSubscribeMessageRoutes(state))
   app.route('/', createTemplateMessageRoutes(state))
   app.route('/', createCustomerMessageRoutes(state))

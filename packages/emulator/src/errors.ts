@@ -64,6 +64,9 @@ export const WECHAT_ERRORS = {
   85403: 'link not exist',
   85406: 'daily visit limit reached',
   87009: 'invalid signature',
+  10060001: '支付单不存在',
+  10060003: '支付单已使用重新发货机会',
+  10060004: '支付单处于不可发货的状态',
 } as const satisfies Record<number, string>
 
 /** An errcode the emulator answers. */

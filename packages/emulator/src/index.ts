@@ -24,6 +24,14 @@ export type {
   UnfollowResult,
 } from './control/official-account-control.js'
 export type { PayControl, PayOrderOptions, SettleRefundOptions } from './control/pay-control.js'
+export type {
+  CreatedPayment,
+  PaymentRef,
+  RemindShippingOptions,
+  SetTradeManagedOptions,
+  ShippingControl,
+  ShippingSnapshot,
+} from './control/shipping-control.js'
 export { WECHAT_ERRORS, type WechatErrcode } from './errors.js'
 export type { EmulatorFault, InjectFaultOptions } from './faults.js'
 export { DEFAULT_MERCHANT, type EmulatorMerchant, type PayPlatformMode } from './pay/merchants.js'
@@ -57,6 +65,7 @@ export type { DeliveredMessage } from './state/delivered-message.js'
 export type { SubscribeScene } from './state/followers.js'
 export type { LinkEnvVersion } from './state/links.js'
 export type { MiniProgramLimits } from './state/mini-program-limits.js'
+export type { CreatePaymentOptions, ShippingOrderState } from './state/shipping.js'
 export type {
   DeliveredSubscribeMessage,
   RegisterTemplateOptions,

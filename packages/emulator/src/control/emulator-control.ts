@@ -17,6 +17,7 @@ import { CUSTOMER_SERVICE_CONTROL_METHODS, type CustomerServiceControl } from '.
 import { LINKS_CONTROL_METHODS, type LinksControl } from './links-control.js'
 import type { OfficialAccountControl } from './official-account-control.js'
 import { PAY_CONTROL_METHODS, type PayControl } from './pay-control.js'
+import { SHIPPING_CONTROL_METHODS, type ShippingControl } from './shipping-control.js'
 
 /** The argument of `mintCode()`. */
 export interface MintCodeOptions {
@@ -79,7 +80,8 @@ export interface EmulatorControl
     PayControl,
     LinksControl,
     ContentControl,
-    CustomerServiceControl {
+    CustomerServiceControl,
+    ShippingControl {
   /** Forget tokens, tickets, codes, templates, subscriptions, messages, counters and faults; rewind the clock. */
   reset(): Promise<void>
   /**
@@ -144,4 +146,5 @@ export const CONTROL_METHODS = [
   ...LINKS_CONTROL_METHODS,
   ...CONTENT_CONTROL_METHODS,
   ...CUSTOMER_SERVICE_CONTROL_METHODS,
+  ...SHIPPING_CONTROL_METHODS,
 ] as const satisfies readonly (keyof EmulatorControl)[]

@@ -7,6 +7,7 @@ import type { EmulatorControl } from './emulator-control.js'
 import { createLinksControl } from './links-control.js'
 import { createOfficialAccountControl } from './official-account-control.js'
 import { createPayControl } from './pay-control.js'
+import { createShippingControl } from './shipping-control.js'
 
 const PHONE_DEFAULT = '13800138000'
 
@@ -24,6 +25,7 @@ export function createLocalControl(state: EmulatorState): EmulatorControl {
     ...createLinksControl(state),
     ...createContentControl(state),
     ...createCustomerServiceControl(state, appIdOrFirst),
+    ...createShippingControl(state, appIdOrFirst),
 
     async reset() {
       state.reset()

@@ -19,6 +19,7 @@ import { OAuthTokenStore } from './oauth-tokens.js'
 import { PushService } from './push-service.js'
 import { QrCodeTicketStore } from './qr-code-tickets.js'
 import { SessionKeyBook } from './session-keys.js'
+import { ShippingBook } from './shipping.js'
 import { SubscriptionBook } from './subscriptions.js'
 import { TemplateMessageBook } from './template-messages.js'
 import { TicketStore } from './tickets.js'
@@ -50,6 +51,8 @@ export class EmulatorState {
   readonly contentRules = new ContentRuleBook()
   /** `media_check_async` verdicts waiting to be pushed as `wxa_media_check`. */
   readonly mediaChecks: MediaCheckQueue
+  /** Payments the order shipping endpoints know, their uploads, and each app's shipping settings (§14.6). */
+  readonly shipping = new ShippingBook()
   readonly calls = new CallCounter()
   readonly faults = new FaultQueue()
   /** Message push to the developer's server; other routes call `push.emit()` to push the events they cause. */
@@ -91,7 +94,7 @@ export class EmulatorState {
 
   /**
    * Forget tokens, tickets, codes, users, session keys, followers, templates, messages, customer service windows, QR codes, menus, counters,
-   * faults and push targets; rewind the clock.
+   * payments and their shipping, faults and push targets; rewind the clock.
    */
   reset(): void {
     this.tokens.clear()
@@ -111,6 +114,7 @@ export class EmulatorState {
     this.logins.clear()
     this.contentRules.clear()
     this.mediaChecks.clear()
+    this.shipping.clear()
     this.calls.clear()
     this.faults.clear()
     this.push.clear()
