@@ -157,6 +157,10 @@ export const ErrCode = {
   ScancodeTimeNotAllowed: 85096,
   /** Session key: the signature was not made with the user's current session_key (the key is stale). */
   InvalidSignature: 87009,
+  /** Shipping: WeChat does not know the payment (new payments take about a minute to index, §14.6). */
+  PaymentNotFound: 10060001,
+  /** Shipping: the payment cannot be shipped (refunded, or receipt already confirmed). */
+  PaymentNotShippable: 10060004,
   /** Awaiting admin confirmation of a risky call. */
   AwaitingConfirmation: 89501,
   /** The call needs admin confirmation (risk control). */

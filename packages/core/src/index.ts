@@ -59,6 +59,26 @@ export type {
 export type { QrCodeTicketRequest, QrCodeTicketResponse } from './apis/qr-code-ticket.js'
 export type { QrCodeRequest } from './apis/qrcode.js'
 export type { ResetUserSessionKeyResponse, SessionKeyRequest } from './apis/session-key.js'
+export {
+  type CombinedShippingSubOrder,
+  type DeliveryMode,
+  formatShippingTime,
+  type GetShippingOrderListRequest,
+  type GetShippingOrderListResponse,
+  type GetShippingOrderResponse,
+  type LogisticsType,
+  type NotifyConfirmReceiveRequest,
+  type ShippingContact,
+  type ShippingDelivery,
+  type ShippingItem,
+  type ShippingOrder,
+  type ShippingOrderItem,
+  type ShippingOrderKey,
+  type ShippingOrderLookup,
+  type ShippingOrderState,
+  type UploadCombinedShippingInfoRequest,
+  type UploadShippingInfoRequest,
+} from './apis/shipping.js'
 export type {
   MiniProgramState,
   PushTemplateConfig,

@@ -67,6 +67,23 @@ import {
   type SessionKeyRequest,
 } from './apis/session-key.js'
 import {
+  type GetShippingOrderListRequest,
+  type GetShippingOrderListResponse,
+  type GetShippingOrderResponse,
+  getShippingOrder,
+  getShippingOrderList,
+  isTradeManaged,
+  isTradeManagementConfirmationCompleted,
+  type NotifyConfirmReceiveRequest,
+  notifyConfirmReceive,
+  type ShippingOrderLookup,
+  setShippingMsgJumpPath,
+  type UploadCombinedShippingInfoRequest,
+  type UploadShippingInfoRequest,
+  uploadCombinedShippingInfo,
+  uploadShippingInfo,
+} from './apis/shipping.js'
+import {
   getSubscribeTemplates,
   type PushTemplateConfig,
   type SubscribeMessageRequest,
@@ -623,6 +640,137 @@ export class Wechat {
    */
   deleteMenu(options?: RequestOptions): Promise<void> {
     return this.#call(deleteMenu, undefined, options)
+  }
+
+  /**
+   * `POST /wxa/sec/order/upload_shipping_info` (§14.6): how a WeChat Pay payment was delivered, which a
+   * trading Mini Program must report or WeChat may hold the money. Checked first: `order_key` by
+   * `order_number_type` (1: `mchid` + `out_trade_no`, 2: `transaction_id`), `logistics_type` 1–4,
+   * `delivery_mode` 1–2 (`is_all_delivered` required with 2), 1–15 `shipping_list` items (`item_desc`;
+   * `tracking_no` and `express_company` for express; contacts masked), `upload_time` RFC 3339 with an
+   * offset (a `Date` is written in `+08:00`), `payer.openid`. A payment's shipping can be uploaded and then
+   * updated once, so a transport failure is not retried.
+   *
+   * @example
+   * ```ts
+   * await wechat.uploadShippingInfo({
+   *   order_key: { order_number_type: 2, transaction_id },
+   *   logistics_type: 1,
+   *   delivery_mode: 1,
+   *   shipping_list: [{ tracking_no: 'SF1234567890', express_company: 'SF', item_desc: 'Blue mug' }],
+   *   upload_time: new Date(),
+   *   payer: { openid },
+   * })
+   * ```
+   */
+  uploadShippingInfo(request: UploadShippingInfoRequest, options?: RequestOptions): Promise<void> {
+    return this.#call(uploadShippingInfo, request, options)
+  }
+
+  /**
+   * `POST /wxa/sec/order/upload_combined_shipping_info`: the shipping of a combined payment, one entry
+   * per sub-order in `sub_orders`, each checked like {@link Wechat.uploadShippingInfo}. Not retried.
+   *
+   * @example
+   * ```ts
+   * await wechat.uploadCombinedShippingInfo({
+   *   order_key: { order_number_type: 1, mchid, out_trade_no: 'COMBINED-1' },
+   *   sub_orders: [{ order_key: { order_number_type: 1, mchid, out_trade_no: 'SUB-1' }, logistics_type: 3, delivery_mode: 1, shipping_list: [{ item_desc: 'E-book' }] }],
+   *   upload_time: new Date(),
+   *   payer: { openid },
+   * })
+   * ```
+   */
+  uploadCombinedShippingInfo(
+    request: UploadCombinedShippingInfoRequest,
+    options?: RequestOptions,
+  ): Promise<void> {
+    return this.#call(uploadCombinedShippingInfo, request, options)
+  }
+
+  /**
+   * `POST /wxa/sec/order/get_order`: one payment's shipping record and `order_state`, by `transaction_id`
+   * or by `merchant_id` + `merchant_trade_no`. 10060001 when WeChat does not know the payment (it takes
+   * about a minute to index a new one).
+   *
+   * @example
+   * ```ts
+   * const { order } = await wechat.getShippingOrder({ transaction_id })
+   * if (order.order_state === 1) console.log('still to ship')
+   * ```
+   */
+  getShippingOrder(
+    request: ShippingOrderLookup,
+    options?: RequestOptions,
+  ): Promise<GetShippingOrderResponse> {
+    return this.#call(getShippingOrder, request, options)
+  }
+
+  /**
+   * `POST /wxa/sec/order/get_order_list`: a page of payments, filtered by `pay_time_range` (unix
+   * **seconds**), `order_state` or `openid`; pass `last_index` back while `has_more`. `page_size` 1–100.
+   *
+   * @example
+   * ```ts
+   * const { order_list, has_more, last_index } = await wechat.getShippingOrderList({ order_state: 1 })
+   * ```
+   */
+  getShippingOrderList(
+    request?: GetShippingOrderListRequest,
+    options?: RequestOptions,
+  ): Promise<GetShippingOrderListResponse> {
+    return this.#call(getShippingOrderList, request, options)
+  }
+
+  /**
+   * `POST /wxa/sec/order/notify_confirm_receive`: reminds the buyer to confirm receipt of a shipped
+   * payment, once per order; `received_time` in unix seconds or a `Date`. Not retried.
+   *
+   * @example
+   * ```ts
+   * await wechat.notifyConfirmReceive({ transaction_id, received_time: new Date() })
+   * ```
+   */
+  notifyConfirmReceive(request: NotifyConfirmReceiveRequest, options?: RequestOptions): Promise<void> {
+    return this.#call(notifyConfirmReceive, request, options)
+  }
+
+  /**
+   * `POST /wxa/sec/order/set_msg_jump_path`: the page the shipping messages WeChat sends the buyer open.
+   *
+   * @example
+   * ```ts
+   * await wechat.setShippingMsgJumpPath('pages/order/detail')
+   * ```
+   */
+  setShippingMsgJumpPath(path: string, options?: RequestOptions): Promise<void> {
+    return this.#call(setShippingMsgJumpPath, path, options)
+  }
+
+  /**
+   * `POST /wxa/sec/order/is_trade_managed`: whether WeChat manages this Mini Program's order shipping
+   * (then every payment needs `uploadShippingInfo`).
+   *
+   * @example
+   * ```ts
+   * if (await wechat.isTradeManaged()) await wechat.uploadShippingInfo(shipping)
+   * ```
+   */
+  isTradeManaged(options?: RequestOptions): Promise<boolean> {
+    return this.#call(isTradeManaged, undefined, options)
+  }
+
+  /**
+   * `POST /wxa/sec/order/is_trade_management_confirmation_completed`: whether the account finished the
+   * shipping-management set-up in the console.
+   *
+   * @example
+   * ```ts
+   * const ready = await wechat.isTradeManagementConfirmationCompleted()
+   * ```
+   */
+  isTradeManagementConfirmationCompleted(options?: RequestOptions): Promise<boolean> {
+    return this.#call(isTradeManagementConfirmationCompleted, undefined, options)
   }
 
   /**

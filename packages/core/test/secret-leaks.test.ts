@@ -2,7 +2,13 @@ import { inspect } from 'node:util'
 import type { RunningEmulator } from '@wxkit/emulator'
 import { Server as ProxyServer } from 'proxy-chain'
 import { describe, expect, test } from 'vitest'
-import { decryptOpenData, sessionKeySignature, type Wechat, type WechatConfig } from '../src/index.js'
+import {
+  decryptOpenData,
+  sessionKeySignature,
+  type UploadShippingInfoRequest,
+  type Wechat,
+  type WechatConfig,
+} from '../src/index.js'
 import { client, closedPort, DEFAULT_APP, emulator, expectNoSecrets, rejection } from './helpers.js'
 
 interface Scenario {
@@ -29,6 +35,28 @@ function observer() {
     },
   }
   return { seen, config }
+}
+
+/** A payment the emulator's shipping endpoints know, paid by `o_ship`. */
+function shippingPayment(s: Scenario) {
+  return s.emu.control.createPayment({
+    mchid: '1900000109',
+    out_trade_no: 'LEAK-1',
+    openid: 'o_ship',
+    amount: 1,
+  })
+}
+
+/** A valid shipping upload for `transaction_id`. */
+function shippingUpload(transaction_id: string): UploadShippingInfoRequest {
+  return {
+    order_key: { order_number_type: 2, transaction_id },
+    logistics_type: 3,
+    delivery_mode: 1,
+    shipping_list: [{ item_desc: 'E-book' }],
+    upload_time: new Date(),
+    payer: { openid: 'o_ship' },
+  }
 }
 
 const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
@@ -245,6 +273,38 @@ const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
       scene: 1,
       openid: 'o1',
     }),
+  'a shipping upload for a payment WeChat does not know (10060001)': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    return s.wechat.uploadShippingInfo(shippingUpload('4200000000000000000000000000'))
+  },
+  'a shipping upload past its one update (10060003)': async (s) => {
+    const { transaction_id } = await shippingPayment(s)
+    await s.wechat.uploadShippingInfo(shippingUpload(transaction_id))
+    await s.wechat.uploadShippingInfo(shippingUpload(transaction_id))
+    s.secrets.push(await s.wechat.getAccessToken())
+    return s.wechat.uploadShippingInfo(shippingUpload(transaction_id))
+  },
+  'a receipt reminder before shipping (10060004)': async (s) => {
+    const { transaction_id } = await shippingPayment(s)
+    s.secrets.push(await s.wechat.getAccessToken())
+    return s.wechat.notifyConfirmReceive({ transaction_id, received_time: 1735691400 })
+  },
+  'a shipping upload_time made of a secret': async (s) =>
+    s.wechat.uploadShippingInfo({ ...shippingUpload('t'), upload_time: DEFAULT_APP.appSecret }),
+  'an unmasked contact carrying a secret': async (s) =>
+    s.wechat.uploadShippingInfo({
+      ...shippingUpload('t'),
+      shipping_list: [
+        {
+          item_desc: 'x',
+          tracking_no: 'T',
+          express_company: 'SF',
+          contact: { receiver_contact: `${DEFAULT_APP.appSecret}13800138000` },
+        },
+      ],
+    }),
+  'a shipping query by a transaction_id made of a secret, too long': async (s) =>
+    s.wechat.getShippingOrder({ transaction_id: DEFAULT_APP.appSecret.repeat(2) }),
   'connection refused': async (s) => {
     s.secrets.push('login-code-for-refused')
     return s
@@ -547,6 +607,22 @@ const FAMILIES: Record<string, Family> = {
           scene: 1,
           openid: 'o_leak',
         })
+    },
+  },
+  'upload_shipping_info (token in the URL, not retried)': {
+    path: '/wxa/sec/order/upload_shipping_info',
+    prepare: async (s, wechat) => {
+      const { transaction_id } = await shippingPayment(s)
+      s.secrets.push(await wechat.getAccessToken())
+      return () => wechat.uploadShippingInfo(shippingUpload(transaction_id))
+    },
+  },
+  'get_order (token in the URL)': {
+    path: '/wxa/sec/order/get_order',
+    prepare: async (s, wechat) => {
+      const { transaction_id } = await shippingPayment(s)
+      s.secrets.push(await wechat.getAccessToken())
+      return () => wechat.getShippingOrder({ transaction_id })
     },
   },
   'sns/auth (user token in the URL)': {
