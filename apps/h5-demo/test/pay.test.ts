@@ -7,18 +7,14 @@ import {
 } from '@wxkit/emulator'
 import type { WechatPay } from '@wxkit/pay'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { wechatPayHeaders } from '../../../test-support/wechat-pay-signature.js'
 import { readDemoConfig } from '../server/config.js'
 import { EMULATOR_PAY_ORIGIN, emulatorPayClient } from '../server/demo-pay.js'
 import { type RunningDemo, startDemo } from '../server/start-demo.js'
 import type { DemoPayAvailability, DemoPayOrder, DemoPayOrderCreated } from '../shared/pay-order.js'
 import { emulatorMerchantEnv } from './support/pay-env.js'
 import { Visitor } from './support/visitor.js'
-import {
-  FORGER_KEY,
-  transactionBody,
-  WECHAT_PAY_KEY,
-  wechatPayHeaders,
-} from './support/wechat-pay-notification.js'
+import { FORGER_KEY, transactionBody } from './support/wechat-pay-notification.js'
 
 const NOTIFY_PATH = '/wechat/pay/notify'
 
@@ -147,6 +143,40 @@ describe('the Pay card’s server in emulator mode', () => {
     expect(await status(visitor, out_trade_no)).toEqual({ ...paid, notifications: 2 })
   })
 
+  it('answers a WeChat Pay failure as 502/504 with its code only, no key in the answer or the log', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    try {
+      const answers: { status: number; body: string }[] = []
+      for (const fault of [
+        { kind: 'http', status: 503 }, // an unsigned gateway page: unverifiable, so an error
+        { kind: 'malformed-json' },
+        { kind: 'reset' },
+      ] as const) {
+        // Order creation is never retried blindly, so one fault is one failed order.
+        await control.injectFault({ path: '/v3/pay/transactions/jsapi', times: 1, fault })
+        const response = await visitor.fetch('/demo/pay/orders', { method: 'POST' })
+        answers.push({ status: response.status, body: await response.text() })
+      }
+      expect(answers.map((answer) => answer.status)).toEqual([502, 502, 502])
+      for (const { body } of answers) {
+        expect(JSON.parse(body)).toEqual({
+          error: { code: 'upstream_error', message: expect.stringMatching(/^WeChat Pay /) },
+        })
+      }
+      const text = answers.map((answer) => answer.body).join('\n') + logged.mock.calls.flat().join('\n')
+      for (const secret of [
+        DEFAULT_MERCHANT.apiV3Key,
+        DEFAULT_MERCHANT.privateKey.split('\n')[1] as string,
+        'Authorization',
+        'signature=',
+      ]) {
+        expect(text).not.toContain(secret)
+      }
+    } finally {
+      logged.mockRestore()
+    }
+  })
+
   describe('refuses what WeChat Pay did not send, and the order stays unpaid', () => {
     let unpaid: DemoPayOrderCreated
     let body: string
@@ -168,10 +198,10 @@ describe('the Pay card’s server in emulator mode', () => {
     })
 
     it.each([
-      ['signed with another key', () => wechatPayHeaders(body, FORGER_KEY)],
+      ['signed with another key', () => wechatPayHeaders(body, { key: FORGER_KEY })],
       [
         'signed by WeChat Pay 10 minutes ago (a replay)',
-        () => wechatPayHeaders(body, WECHAT_PAY_KEY, Date.now() - 600_000),
+        () => wechatPayHeaders(body, { timestampMs: Date.now() - 600_000 }),
       ],
       ['signed by WeChat Pay over other bytes', () => wechatPayHeaders(body.replace('"id":"', '"id":"x'))],
     ])('a notification %s: 401', async (_case, headers) => {

@@ -1,10 +1,7 @@
-import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes, randomUUID } from 'node:crypto'
-import { DEFAULT_MERCHANT, PAY_PLATFORM_PUBLIC_KEY } from '@wxkit/emulator'
-import { encryptResource, responseMessage, signSha256Rsa } from '@wxkit/pay'
-import { PLATFORM_PUBLIC_KEY_PRIVATE } from '../../../../packages/emulator/src/pay/platform-keys.js'
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto'
+import { DEFAULT_MERCHANT } from '@wxkit/emulator'
+import { encryptResource } from '@wxkit/pay'
 
-/** The private half of the emulator's WeChat Pay public key: what only WeChat Pay can sign with. */
-export const WECHAT_PAY_KEY = createPrivateKey(PLATFORM_PUBLIC_KEY_PRIVATE)
 /** Someone else's RSA key: a forger's. */
 export const FORGER_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
 
@@ -23,21 +20,4 @@ export function transactionBody(transaction: Record<string, unknown>, id: string
       ...encryptResource(JSON.stringify(transaction), DEFAULT_MERCHANT.apiV3Key, nonce, 'transaction'),
     },
   })
-}
-
-/** The `Wechatpay-*` headers over `body`, signed with `key` at `timestampMs`, naming the public key's id. */
-export function wechatPayHeaders(
-  body: string,
-  key: KeyObject = WECHAT_PAY_KEY,
-  timestampMs = Date.now(),
-): Record<string, string> {
-  const timestamp = String(Math.floor(timestampMs / 1000))
-  const nonce = randomBytes(16).toString('hex')
-  return {
-    'content-type': 'application/json',
-    'wechatpay-timestamp': timestamp,
-    'wechatpay-nonce': nonce,
-    'wechatpay-signature': signSha256Rsa(responseMessage(timestamp, nonce, body), key),
-    'wechatpay-serial': PAY_PLATFORM_PUBLIC_KEY.publicKeyId,
-  }
 }

@@ -1,4 +1,3 @@
-import { createPrivateKey, randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import { inspect } from 'node:util'
 import {
@@ -8,11 +7,11 @@ import {
   PAY_PLATFORM_PUBLIC_KEY,
   type RunningEmulator,
 } from '@wxkit/emulator'
-import { responseMessage, signSha256Rsa, WechatPay, type WechatPayConfig } from '@wxkit/pay'
+import { WechatPay, type WechatPayConfig } from '@wxkit/pay'
 import type { Express } from 'express'
 import { afterAll } from 'vitest'
 import { listenForTest } from '../../../../test-support/listen.js'
-import { PLATFORM_PUBLIC_KEY_PRIVATE } from '../../../emulator/src/pay/platform-keys.js'
+import { wechatPayHeaders } from '../../../../test-support/wechat-pay-signature.js'
 import {
   type PayNotifyContext,
   type PayNotifyRoutesOptions,
@@ -152,18 +151,7 @@ export async function send(
  * WeChat Pay signs (for bodies the emulator would never send: malformed ones, stale timestamps).
  */
 export function signAsWechatPay(body: string, timestampMs = Date.now()): Record<string, string> {
-  const timestamp = String(Math.floor(timestampMs / 1000))
-  const nonce = randomBytes(16).toString('hex')
-  return {
-    'content-type': 'application/json',
-    'wechatpay-timestamp': timestamp,
-    'wechatpay-nonce': nonce,
-    'wechatpay-signature': signSha256Rsa(
-      responseMessage(timestamp, nonce, body),
-      createPrivateKey(PLATFORM_PUBLIC_KEY_PRIVATE),
-    ),
-    'wechatpay-serial': PAY_PLATFORM_PUBLIC_KEY.publicKeyId,
-  }
+  return wechatPayHeaders(body, { timestampMs })
 }
 
 /** What a test shop saw: every handler run, log line and `onError` error. */
