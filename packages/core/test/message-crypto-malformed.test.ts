@@ -146,4 +146,22 @@ describe('signaturesEqual', () => {
     expect(signaturesEqual('abc', undefined)).toBe(false)
     expect(signaturesEqual('abc', ['abc'])).toBe(false)
   })
+
+  it('compares bytes, not UTF-16 units: a same-length text with other characters never matches', () => {
+    const hex = 'a'.repeat(40)
+    expect(signaturesEqual(hex, 'a'.repeat(40))).toBe(true)
+    // U+0161 and U+FF61 end in 0x61 ('a'): a comparison of truncated code units would take them for 'a'.
+    expect(signaturesEqual(hex, `${'a'.repeat(39)}\u0161`)).toBe(false)
+    expect(signaturesEqual(hex, `${'a'.repeat(39)}\uff61`)).toBe(false)
+    expect(signaturesEqual('签名', '签名')).toBe(true)
+    expect(signaturesEqual('签名', '签吗')).toBe(false)
+  })
+
+  it('compares texts longer than its scratch buffer too, and one call does not leak into the next', () => {
+    const long = 'f'.repeat(65)
+    expect(signaturesEqual(long, 'f'.repeat(65))).toBe(true)
+    expect(signaturesEqual(long, `${'f'.repeat(64)}e`)).toBe(false)
+    expect(signaturesEqual('b'.repeat(40), 'b'.repeat(40))).toBe(true)
+    expect(signaturesEqual('b'.repeat(20), 'c'.repeat(20))).toBe(false)
+  })
 })

@@ -1,3 +1,4 @@
+import { createDecipheriv } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { isWechatDecryptError, WechatMessageCrypto, type WechatMessageDecryptError } from '../src/index.js'
 
@@ -69,6 +70,26 @@ describe('WechatMessageCrypto', () => {
     const two = A.encrypt('same')
     expect(one).not.toBe(two)
     expect([A.decrypt(one), A.decrypt(two)]).toEqual(['same', 'same'])
+  })
+
+  it('never reuses the random prefix, across several refills of its random pool', () => {
+    const key = Buffer.from('abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG=', 'base64')
+    const prefixes = new Set<string>()
+    for (let i = 0; i < 1000; i++) {
+      const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false)
+      const plain = decipher.update(Buffer.from(A.encrypt(`message ${i}`), 'base64'))
+      prefixes.add(plain.subarray(0, 16).toString('hex'))
+      expect(plain.readUInt32BE(16)).toBe(Buffer.byteLength(`message ${i}`))
+    }
+    expect(prefixes.size).toBe(1000)
+  })
+
+  it('writes multi-byte messages and a fixed random given as bytes or an array the same way', () => {
+    const random = Buffer.from('aaaabbbbccccdddd')
+    expect(A.encrypt('我是中文abcd123', { random: new Uint8Array(random) })).toBe(A_ENCRYPT)
+    expect(A.encrypt('我是中文abcd123', { random: [...random] as unknown as Uint8Array })).toBe(A_ENCRYPT)
+    const text = '😀 emoji, 中文 and a lone \ud800 surrogate'
+    expect(A.decrypt(A.encrypt(text))).toBe(text.replace('\ud800', '\ufffd'))
   })
 
   it('throws a typed error for a wrong key, another appid, truncated base64 and a bad pad', () => {

@@ -262,6 +262,64 @@ describe('WechatMessageServer: handlers and replies', () => {
     })
   })
 
+  it('answers the reply of an async handler, of a thenable, and success with an error event for a rejection', async () => {
+    const { server } = messageServer()
+    const errors: string[] = []
+    server.on('error', (event) => errors.push(event.error.message))
+    server.on('text', async (message) => {
+      await new Promise((resolve) => setImmediate(resolve))
+      if (message.Content === 'reject') throw new Error('rejected late')
+      return `async ${message.Content}`
+    })
+    server.on(
+      'image',
+      () =>
+        // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise, which await accepts too
+        ({ then: (resolve: (reply: string) => void) => resolve('from a thenable') }) as never,
+    )
+    const asynchronous = await server.handle(pushRequest(textMessage({ Content: 'one' })))
+    expect(openReply(asynchronous.body)).toContain('<Content><![CDATA[async one]]></Content>')
+    const image = textMessage({ MsgType: 'image', Content: undefined, PicUrl: 'http://p', MediaId: 'm' })
+    expect(openReply((await server.handle(pushRequest(image))).body)).toContain('from a thenable')
+    const rejected = await server.handle(pushRequest(textMessage({ Content: 'reject' })))
+    expect(rejected.body).toBe('success')
+    expect(errors).toEqual(['rejected late'])
+  })
+
+  it('keeps the reply of a synchronous handler that runs past replyTimeoutMs (it cannot be interrupted)', async () => {
+    const { server } = messageServer({ replyTimeoutMs: 1 })
+    server.on('text', (message) => {
+      const until = Date.now() + 10
+      while (Date.now() < until) {}
+      return `busy ${message.Content}`
+    })
+    const late: unknown[] = []
+    server.on('lateReply', (event) => late.push(event))
+    const response = await server.handle(pushRequest(textMessage()))
+    expect(openReply(response.body)).toContain('<Content><![CDATA[busy hello]]></Content>')
+    expect(late).toEqual([])
+  })
+
+  it('runs a handler once for two copies of a message in flight together, sync or async, and both get its reply', async () => {
+    for (const handler of [
+      (message: { Content?: string }) => `sync ${message.Content}`,
+      async (message: { Content?: string }) => {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        return `async ${message.Content}`
+      },
+    ]) {
+      const { server } = messageServer()
+      const run = vi.fn(handler)
+      server.on('text', run)
+      const request = pushRequest(textMessage())
+      const [first, second] = await Promise.all([server.handle(request), server.handle(request)])
+      expect(run).toHaveBeenCalledTimes(1)
+      const expected = (await run.mock.results[0]?.value) as string
+      expect(openReply(first.body)).toContain(`<Content><![CDATA[${expected}]]></Content>`)
+      expect(openReply(second.body)).toContain(`<Content><![CDATA[${expected}]]></Content>`)
+    }
+  })
+
   it('refuses news with 9 articles and a passive reply to a JSON (Mini Program) push, as handler errors', async () => {
     const { server } = messageServer()
     const errors: string[] = []

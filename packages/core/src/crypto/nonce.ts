@@ -1,10 +1,8 @@
-import { randomFillSync } from 'node:crypto'
+import { randomByte } from './random-pool.js'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 // 248 = 4 * 62: bytes at or above it are rejected so every character is equally likely.
 const LIMIT = 248
-const pool = Buffer.allocUnsafe(4096)
-let cursor = pool.length
 
 /**
  * A random `[A-Za-z0-9]` string from the CSPRNG (`crypto.randomFillSync`, drawn from a pooled buffer so
@@ -15,11 +13,7 @@ let cursor = pool.length
 export function createNonce(length = 16): string {
   let out = ''
   while (out.length < length) {
-    if (cursor >= pool.length) {
-      randomFillSync(pool)
-      cursor = 0
-    }
-    const byte = pool[cursor++] as number
+    const byte = randomByte()
     if (byte < LIMIT) out += ALPHABET[byte % 62]
   }
   return out

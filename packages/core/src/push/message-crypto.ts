@@ -4,9 +4,9 @@ import {
   createHash,
   createSecretKey,
   type KeyObject,
-  randomBytes,
   timingSafeEqual,
 } from 'node:crypto'
+import { fillRandom } from '../crypto/random-pool.js'
 import { WechatValidationError } from '../errors.js'
 import { WechatMessageDecryptError } from './message-decrypt-error.js'
 
@@ -31,12 +31,26 @@ export function sortedSha1(parts: readonly string[]): string {
     .digest('hex')
 }
 
-/** Constant-time equality of two signatures (false for different lengths or non-strings). */
+/** Longest text {@link signaturesEqual} compares in its scratch buffer (a sha1 hex is 40). */
+const SCRATCH_CHARS = 64
+/** Room for two texts of SCRATCH_CHARS UTF-16 units at up to 3 UTF-8 bytes each. */
+const SCRATCH_HALF = 3 * SCRATCH_CHARS
+const scratch = Buffer.allocUnsafe(2 * SCRATCH_HALF)
+
+/**
+ * Constant-time equality of two signatures (false for different lengths or non-strings). Both are
+ * written into one reused scratch buffer rather than two new Buffers: the check runs twice per push.
+ */
 export function signaturesEqual(expected: string, actual: unknown): boolean {
-  if (typeof actual !== 'string') return false
-  const a = Buffer.from(expected)
-  const b = Buffer.from(actual)
-  return a.length === b.length && timingSafeEqual(a, b)
+  if (typeof actual !== 'string' || actual.length !== expected.length) return false
+  if (expected.length > SCRATCH_CHARS) {
+    const a = Buffer.from(expected)
+    const b = Buffer.from(actual)
+    return a.length === b.length && timingSafeEqual(a, b)
+  }
+  const a = scratch.write(expected, 0, SCRATCH_HALF, 'utf8')
+  const b = scratch.write(actual, SCRATCH_HALF, SCRATCH_HALF, 'utf8')
+  return a === b && timingSafeEqual(scratch.subarray(0, a), scratch.subarray(SCRATCH_HALF, SCRATCH_HALF + b))
 }
 
 /**
@@ -94,22 +108,26 @@ export class WechatMessageCrypto {
   encrypt(message: string, options: { random?: Uint8Array | string } = {}): string {
     const random =
       options.random === undefined
-        ? randomBytes(16)
+        ? undefined
         : typeof options.random === 'string'
           ? Buffer.from(options.random, 'utf8')
-          : Buffer.from(options.random)
-    if (random.length !== 16) throw new WechatValidationError('random', 'must be 16 bytes')
-    const msg = Buffer.from(message, 'utf8')
-    const length = Buffer.alloc(4)
-    length.writeUInt32BE(msg.length)
-    const plain = Buffer.concat([random, length, msg, this.#appId])
-    const pad = BLOCK - (plain.length % BLOCK)
+          : options.random
+    if (random !== undefined && random.length !== 16)
+      throw new WechatValidationError('random', 'must be 16 bytes')
+    // random(16) ‖ length(4) ‖ message ‖ appId ‖ pad, written into one buffer.
+    const length = Buffer.byteLength(message, 'utf8')
+    const size = 20 + length + this.#appId.length
+    const pad = BLOCK - (size % BLOCK)
+    const plain = Buffer.allocUnsafe(size + pad)
+    if (random === undefined) fillRandom(plain, 0, 16)
+    else plain.set(random, 0)
+    plain.writeUInt32BE(length, 16)
+    plain.write(message, 20, length, 'utf8')
+    this.#appId.copy(plain, 20 + length)
     // Node pads to 16-byte blocks; WeChat pads to 32 (a pad of 17–32 bytes fails Node's own check).
+    plain.fill(pad, size)
     const cipher = createCipheriv('aes-256-cbc', this.#key, this.#iv).setAutoPadding(false)
-    return Buffer.concat([
-      cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])),
-      cipher.final(),
-    ]).toString('base64')
+    return Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64')
   }
 
   /**

@@ -231,39 +231,47 @@ export class WechatMessageServer {
 
   /** Exactly once: the first claim runs the handler; others get its reply if ready in time, else success. */
   async #dispatch(push: WechatPush, context: WechatPushContext): Promise<WechatReply | undefined> {
-    const started = Date.now()
-    const deadline = started + this.#options.replyTimeoutMs
+    const deadline = Date.now() + this.#options.replyTimeoutMs
     const key = `wxkit:push:${this.#options.appId}:${dedupeKey(push)}`
     const known = await this.#dedupe.claim(key)
     if (known) return this.#awaitRecord(key, known, deadline)
 
     const run = this.#run(push, context)
+    // A handler that answered synchronously has its outcome already: no deadline to race, no timer.
+    if (!(run instanceof Promise)) return this.#finish(key, run, false)
     this.#inflight.set(key, run)
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()))
+    const first = await new Promise<Outcome | 'timeout'>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), 'timeout')
+      void run.then((outcome) => {
+        clearTimeout(timer)
+        resolve(outcome)
+      })
     })
-    const first = await Promise.race([run, timedOut])
-    clearTimeout(timer)
     if (first === 'timeout') {
       void run.then(async (outcome) => {
-        const reply = 'reply' in outcome ? outcome.reply : undefined
-        await this.#dedupe.finish(key, { state: 'done', reply: reply ?? null, late: true })
-        this.#inflight.delete(key)
+        const reply = await this.#finish(key, outcome, true)
         if (reply !== undefined) this.#late({ message: push, reply })
       })
       return undefined
     }
-    const reply = 'reply' in first ? first.reply : undefined
-    await this.#dedupe.finish(key, { state: 'done', reply: reply ?? null, late: false })
+    return this.#finish(key, first, false)
+  }
+
+  /** Record the outcome of a message this instance handled; the reply it gave, if any. */
+  async #finish(key: string, outcome: Outcome, late: boolean): Promise<WechatReply | undefined> {
+    const reply = 'reply' in outcome ? outcome.reply : undefined
+    await this.#dedupe.finish(key, { state: 'done', reply: reply ?? null, late })
     this.#inflight.delete(key)
     return reply
   }
 
   /** A retry: the recorded reply once it is there (unless it came late), else `success` at the deadline. */
   async #awaitRecord(key: string, known: DedupeRecord, deadline: number): Promise<WechatReply | undefined> {
-    let record: DedupeRecord | undefined = known
     const local = this.#inflight.get(key)
+    // Nothing in flight here: the claim may have lost to a handler of this instance that answered
+    // synchronously (no in-flight entry) and is recorded by now, so look again before polling.
+    let record: DedupeRecord | undefined =
+      known.state === 'done' || local ? known : ((await this.#dedupe.read(key)) ?? known)
     while (record?.state !== 'done') {
       const left = deadline - Date.now()
       if (left <= 0) return undefined
@@ -278,39 +286,62 @@ export class WechatMessageServer {
     return record.late ? undefined : (record.reply ?? undefined)
   }
 
-  /** Run the handler for `push`; a throw or an invalid reply becomes an error event, never a rejection. */
-  async #run(push: WechatPush, context: WechatPushContext): Promise<Outcome> {
+  /**
+   * Run the handler for `push`; a throw or an invalid reply becomes an error event, never a rejection.
+   * The outcome is synchronous when the handler answered synchronously, else a promise of it.
+   */
+  #run(push: WechatPush, context: WechatPushContext): Outcome | Promise<Outcome> {
     const event = push.MsgType === 'event' ? (push as { Event?: unknown }).Event : undefined
     const handler =
       (event !== undefined
         ? this.#handlers.get(`event.${String(event)}`)
         : this.#handlers.get(push.MsgType)) ?? this.#handlers.get('*')
     if (!handler) return { reply: undefined }
+    let answer: ReturnType<WechatPushHandler>
     try {
-      const answer = await handler(push as never, context)
-      const miniProgram = this.#options.miniProgram || context.format === 'json'
-      return { reply: checkReply(answer ?? undefined, push, miniProgram) }
+      answer = handler(push as never, context)
     } catch (thrown) {
-      const error =
-        thrown instanceof Error ? thrown : new WechatClientError(`a handler threw ${typeof thrown}`)
-      const where = event !== undefined ? `event.${String(event)}` : push.MsgType
-      const log = this.#options.logger.error ?? this.#options.logger.warn
-      try {
-        log.call(
-          this.#options.logger,
-          `@wxkit/core: the ${where} push handler failed; WeChat was answered success`,
-          {
-            error,
-          },
-        )
-      } catch {}
-      for (const listener of this.#errorListeners) {
-        try {
-          listener({ error, message: push })
-        } catch {}
-      }
-      return { error }
+      return this.#failed(thrown, push, event)
     }
+    if (isThenable(answer)) {
+      return Promise.resolve(answer).then(
+        (value) => this.#checked(value, push, context, event),
+        (thrown: unknown) => this.#failed(thrown, push, event),
+      )
+    }
+    return this.#checked(answer, push, context, event)
+  }
+
+  /** The handler's answer as a reply to send, or the error event when it is not a valid one. */
+  #checked(answer: unknown, push: WechatPush, context: WechatPushContext, event: unknown): Outcome {
+    try {
+      const miniProgram = this.#options.miniProgram || context.format === 'json'
+      return { reply: checkReply(answer, push, miniProgram) }
+    } catch (thrown) {
+      return this.#failed(thrown, push, event)
+    }
+  }
+
+  /** A handler threw (or answered an invalid reply): log it, tell the error listeners, answer success. */
+  #failed(thrown: unknown, push: WechatPush, event: unknown): Outcome {
+    const error = thrown instanceof Error ? thrown : new WechatClientError(`a handler threw ${typeof thrown}`)
+    const where = event !== undefined ? `event.${String(event)}` : push.MsgType
+    const log = this.#options.logger.error ?? this.#options.logger.warn
+    try {
+      log.call(
+        this.#options.logger,
+        `@wxkit/core: the ${where} push handler failed; WeChat was answered success`,
+        {
+          error,
+        },
+      )
+    } catch {}
+    for (const listener of this.#errorListeners) {
+      try {
+        listener({ error, message: push })
+      } catch {}
+    }
+    return { error }
   }
 
   #late(event: WechatLateReplyEvent): void {
@@ -362,6 +393,15 @@ export class WechatMessageServer {
       this.#options.logger.warn(message)
     } catch {}
   }
+}
+
+/** A promise or any other object with a `then` method (what `await` would wait for). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
 }
 
 /** XML or JSON, chosen by the body itself (not a header), parsed; a refusal when it is neither. */
