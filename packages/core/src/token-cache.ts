@@ -132,22 +132,15 @@ export class TokenCache {
   ): Promise<{ token: string; adopted: boolean }> {
     const slot = this.#slots.access_token
     const fetchesBefore = slot.fetches
-    const adopted = (memory: MemoryEntry) => memory.fetch <= fetchesBefore
-    for (let round = 0; round < 3; round++) {
-      const memory = slot.memory
-      if (memory && memory.value !== failed && this.#now() < memory.expiresAt) {
-        return { token: memory.value, adopted: adopted(memory) }
-      }
-      if (memory && memory.value === failed) slot.memory = undefined
-      if (!slot.flight) break
-      try {
-        await abortable(slot.flight, signal)
-      } catch (error) {
-        if (signal?.aborted) throw error
-      }
-    }
+    // A load under way may be a reload or a plain load, which can hand `failed` back: let it land first,
+    // whatever its outcome (an abort of ours surfaces from the join below).
+    if (slot.flight) await abortable(slot.flight, signal).catch(() => {})
+    // Stop serving the rejected token: callers arriving meanwhile wait for its replacement.
+    if (slot.memory?.value === failed) slot.memory = undefined
+    // The load takes a different valid token from memory or the shared cache, or refreshes.
     const token = await this.#join('access_token', { reload: false, rejected: failed }, signal)
-    return { token, adopted: slot.memory?.value === token && adopted(slot.memory) }
+    const memory = slot.memory
+    return { token, adopted: memory?.value === token && memory.fetch <= fetchesBefore }
   }
 
   /** The value from process memory if it is still valid at `now`: no I/O, no allocation. */
@@ -207,6 +200,8 @@ export class TokenCache {
           : 'cold'
 
     if (!reload) {
+      // Memory holds something acceptable only after an invalidation: a replacement another call fetched.
+      if (accept(previous)) return previous.value
       const stored = await this.#cache.get<CachedEntry>(key)
       if (accept(stored)) return this.#remember(kind, stored)
     }
