@@ -38,6 +38,12 @@ export interface DemoConfig {
   pay?: DemoPayConfig
   /** `WECHAT_JSSDK_ORIGINS`: page origins allowed besides the demo's own. */
   extraOrigins: string[]
+  /**
+   * `PUBLIC_URL`: the page's public origin, which OAuth redirects to and the JS-SDK route signs whatever
+   * `Host` a request claims. Required in real mode with `NODE_ENV=production`.
+   * @default the request's origin in development; the demo's own `http://localhost:PORT` in emulator mode
+   */
+  publicUrl?: string
   /** `SESSION_SECRET`, or undefined (the server then makes a random one per process). */
   sessionSecret?: string
 }
@@ -60,6 +66,8 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
     port: readPort(env.PORT),
     extraOrigins: readOrigins(env.WECHAT_JSSDK_ORIGINS),
   }
+  const publicUrl = nonEmpty(env.PUBLIC_URL)
+  if (publicUrl !== undefined) config.publicUrl = readOrigin('PUBLIC_URL', publicUrl)
   const sessionSecret = nonEmpty(env.SESSION_SECRET)
   if (sessionSecret !== undefined) {
     if (sessionSecret.length < 32) {
@@ -90,6 +98,11 @@ export function readDemoConfig(env: Record<string, string | undefined>): DemoCon
   }
 
   config.mode = 'wechat'
+  if (env.NODE_ENV === 'production' && config.publicUrl === undefined) {
+    throw new DemoConfigError(
+      'PUBLIC_URL is required with NODE_ENV=production in real mode: the origin WeChat users open, e.g. https://h5.example.com',
+    )
+  }
   config.wechat = { appId, appSecret }
   const baseURL = readBaseUrl('WECHAT_API_BASE_URL', env.WECHAT_API_BASE_URL)
   if (baseURL !== undefined) config.wechat.baseURL = baseURL
@@ -160,16 +173,19 @@ function readOrigins(value: string | undefined): string[] {
   return text
     .split(/[\s,]+/)
     .filter((entry) => entry !== '')
-    .map((entry) => {
-      const url = URL.parse(entry)
-      if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-        throw new DemoConfigError(`WECHAT_JSSDK_ORIGINS: "${entry}" is not an http(s) origin`)
-      }
-      if (url.origin !== entry.replace(/\/$/, '')) {
-        throw new DemoConfigError(
-          `WECHAT_JSSDK_ORIGINS: "${entry}" must be an origin only (scheme, host and port), like ${url.origin}`,
-        )
-      }
-      return url.origin
-    })
+    .map((entry) => readOrigin('WECHAT_JSSDK_ORIGINS', entry))
+}
+
+/** An http(s) origin (scheme, host and port, nothing else) in variable `name`. */
+function readOrigin(name: string, entry: string): string {
+  const url = URL.parse(entry)
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new DemoConfigError(`${name}: "${entry}" is not an http(s) origin`)
+  }
+  if (url.origin !== entry.replace(/\/$/, '')) {
+    throw new DemoConfigError(
+      `${name}: "${entry}" must be an origin only (scheme, host and port), like ${url.origin}`,
+    )
+  }
+  return url.origin
 }

@@ -22,6 +22,8 @@ export interface DemoAppOptions {
   wechat: WechatConfig
   /** Emulator mode: the `bridge.js` the page loads before jweixin. */
   bridgeUrl?: string
+  /** The canonical origin (`publicUrl` of `wechat()`); undefined means the request's own (development). */
+  publicUrl?: string
   /** Page origins allowed to ask for a JS-SDK signature; undefined means the request's own origin. */
   allowedOrigins?: string[]
   sessionSecret: string
@@ -70,6 +72,7 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   app.use(
     wechat({
       config: options.wechat,
+      ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
       jssdk: {
         jsApiList: [...JS_API_LIST],
         ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),

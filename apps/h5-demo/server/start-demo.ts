@@ -116,10 +116,15 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
   const { port } = httpServer.address() as AddressInfo
   const url = `http://localhost:${port}/`
 
+  // In production `wechat()` wants a canonical origin: the embedded emulator's demo is this machine's.
+  const publicUrl =
+    config.publicUrl ??
+    (emulator !== undefined && process.env.NODE_ENV === 'production' ? new URL(url).origin : undefined)
   let demo: DemoApp
   try {
     demo = await createDemoApp({
       mode: config.mode,
+      ...(publicUrl === undefined ? {} : { publicUrl }),
       wechat: wechatConfig,
       ...(emulator === undefined ? {} : { bridgeUrl: `${emulator.url}/__wxkit/bridge.js` }),
       ...(config.extraOrigins.length === 0

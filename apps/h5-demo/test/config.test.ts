@@ -62,6 +62,20 @@ describe('readDemoConfig', () => {
     expect(config.extraOrigins).toEqual(['https://a.example.com', 'https://b.example.com:8443'])
   })
 
+  it('reads PUBLIC_URL as an origin, and requires it in real mode in production', () => {
+    expect(readDemoConfig({ PUBLIC_URL: 'https://h5.example.com/' }).publicUrl).toBe('https://h5.example.com')
+    expect(readDemoConfig({ NODE_ENV: 'production' }).publicUrl).toBeUndefined()
+    expect(configError({ ...REAL, NODE_ENV: 'production' }).message).toContain(
+      'PUBLIC_URL is required with NODE_ENV=production in real mode',
+    )
+    expect(
+      readDemoConfig({ ...REAL, NODE_ENV: 'production', PUBLIC_URL: 'https://h5.example.com' }).mode,
+    ).toBe('wechat')
+    expect(configError({ PUBLIC_URL: 'https://h5.example.com/shop' }).message).toContain(
+      'PUBLIC_URL: "https://h5.example.com/shop" must be an origin only',
+    )
+  })
+
   it('keeps SESSION_SECRET when it is long enough', () => {
     expect(
       readDemoConfig({ SESSION_SECRET: 'a-session-secret-of-some-length-0123456789' }).sessionSecret,

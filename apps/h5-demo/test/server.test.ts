@@ -332,12 +332,19 @@ describe('the demo server in production (built assets)', () => {
   beforeAll(async () => {
     clientDir = await mkdtemp(join(tmpdir(), 'h5-demo-dist-'))
     await build({ root: appRoot, logLevel: 'silent', build: { outDir: clientDir, emptyOutDir: true } })
-    demo = await startDemo({
-      config: readDemoConfig({ PORT: '0' }),
-      assets: 'dist',
-      host: '127.0.0.1',
-      clientDir,
-    })
+    // As `pnpm start` runs it: @wxkit/express then insists on a canonical origin.
+    const nodeEnv = process.env.NODE_ENV
+    process.env.NODE_ENV = 'production'
+    try {
+      demo = await startDemo({
+        config: readDemoConfig({ PORT: '0' }),
+        assets: 'dist',
+        host: '127.0.0.1',
+        clientDir,
+      })
+    } finally {
+      process.env.NODE_ENV = nodeEnv
+    }
   }, 120_000)
   afterAll(async () => {
     await demo?.close()
@@ -354,5 +361,15 @@ describe('the demo server in production (built assets)', () => {
     const asset = await fetch(`${origin}${script}`)
     expect(asset.status).toBe(200)
     expect(asset.headers.get('content-type')).toContain('javascript')
+  })
+
+  it('signs its own localhost pages, whatever Host a request claims', async () => {
+    const origin = new URL(demo.url).origin
+    const sign = (url: string, host?: string) =>
+      fetch(`${origin}/wechat/jssdk/config?url=${encodeURIComponent(url)}`, {
+        ...(host === undefined ? {} : { headers: { 'x-forwarded-host': host } }),
+      })
+    expect((await sign(`${origin}/news/1`)).status).toBe(200)
+    expect((await sign('https://evil.example/', 'evil.example')).status).toBe(403)
   })
 })
