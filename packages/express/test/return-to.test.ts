@@ -11,6 +11,9 @@ describe('safeReturnTo', () => {
     ['/%E4%B8%AD%E6%96%87', '/%E4%B8%AD%E6%96%87'],
     ['/中文', '/%E4%B8%AD%E6%96%87'],
     ['/a/./b/../c', '/a/c'],
+    // The limits: 2048 characters, and five layers of percent-encoding.
+    [`/${'a'.repeat(2047)}`, `/${'a'.repeat(2047)}`],
+    ['/%2525252541', '/%2525252541'],
   ])('keeps the same-origin path %j', (input, expected) => {
     expect(safeReturnTo(input)).toBe(expected)
   })
@@ -29,6 +32,10 @@ describe('safeReturnTo', () => {
     ['encoded double slash', '%2F%2Fevil.com'],
     ['encoded backslash', '/%5Cevil.com'],
     ['double-encoded slash', '/%252Fevil.com'],
+    ['a slash encoded three layers deep', '/%25252Fevil.com'],
+    ['a slash encoded five layers deep (the last layer is checked too)', '/%252525252Fevil.com'],
+    ['a backslash encoded five layers deep', '/%252525255Cevil.com'],
+    ['a harmless path encoded six layers deep (deeper than is decoded)', '/%252525252541'],
     ['dot segments to protocol-relative', '/..//evil.com'],
     ['tab inside', '/\t/evil.com'],
     ['newline', '/path\nLocation: https://evil.com'],

@@ -1,4 +1,5 @@
 const MAX_RETURN_TO_LENGTH = 2048
+const MAX_DECODE_ROUNDS = 5
 const PROBE_ORIGIN = 'http://wxkit.invalid'
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/
@@ -10,32 +11,23 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/
  * Rejected: anything not starting with a single `/` (`https://evil.com`, `//evil.com`, `/\evil.com`,
  * `javascript:`), backslashes and control characters anywhere (browsers turn `\` into `/` and drop tabs and
  * newlines), and percent-encoded forms of the same (`/%2F%2Fevil.com`, `%2F%2Fevil.com`, `/%5Cevil.com`),
- * decoded repeatedly. Dot segments are resolved first, so `/..//evil.com` is rejected too.
+ * decoded repeatedly (at most five layers deep, each layer checked). Dot segments are resolved first, so
+ * `/..//evil.com` is rejected too.
  */
 export function safeReturnTo(candidate: unknown): string | undefined {
-  if (typeof candidate !== 'string' || candidate.length === 0 || candidate.length > MAX_RETURN_TO_LENGTH) {
-    return undefined
-  }
+  if (typeof candidate !== 'string' || candidate.length > MAX_RETURN_TO_LENGTH) return undefined
+  // Every form on the way is checked, the fully decoded one too; deeper than MAX_DECODE_ROUNDS is refused.
   let decoded = candidate
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; ; round++) {
     if (!isSafeRawPath(decoded)) return undefined
-    let next: string
-    try {
-      next = decodeURIComponent(decoded)
-    } catch {
-      return undefined
-    }
+    const next = decodeOnce(decoded)
     if (next === decoded) break
+    if (next === undefined || round === MAX_DECODE_ROUNDS) return undefined
     decoded = next
   }
-  if (decoded !== decodeOnceOrSelf(decoded)) return undefined
-  let url: URL
-  try {
-    url = new URL(candidate, PROBE_ORIGIN)
-  } catch {
-    return undefined
-  }
-  if (url.origin !== PROBE_ORIGIN) return undefined
+  // A path-absolute reference (one `/`, no `\`, checked above) parses against any base and never leaves its
+  // origin; resolving it only normalises dot segments and encoding, which the check below sees.
+  const url = new URL(candidate, PROBE_ORIGIN)
   const path = `${url.pathname}${url.search}${url.hash}`
   return isSafeRawPath(path) ? path : undefined
 }
@@ -46,10 +38,10 @@ function isSafeRawPath(path: string): boolean {
   )
 }
 
-function decodeOnceOrSelf(value: string): string {
+function decodeOnce(value: string): string | undefined {
   try {
     return decodeURIComponent(value)
   } catch {
-    return ''
+    return undefined
   }
 }
