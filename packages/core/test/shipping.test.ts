@@ -1,5 +1,8 @@
-import type { RunningEmulator } from '@wxkit/emulator'
+import { createSign, randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import { DEFAULT_APP, DEFAULT_MERCHANT, type RunningEmulator } from '@wxkit/emulator'
 import { describe, expect, test } from 'vitest'
+import { listenForTest } from '../../../test-support/listen.js'
 import {
   ErrCode,
   formatShippingTime,
@@ -391,5 +394,76 @@ describe('trade_manage_remind_shipping', () => {
         msg: 'Ship it',
       }),
     ])
+  })
+})
+
+/** Place a JSAPI order with the emulator's merchant API, signed as the default merchant (§16.1). */
+async function placeOrder(emu: RunningEmulator, out_trade_no: string, openid: string): Promise<void> {
+  const path = '/v3/pay/transactions/jsapi'
+  const body = JSON.stringify({
+    appid: DEFAULT_APP.appId,
+    mchid: DEFAULT_MERCHANT.mchid,
+    description: 'Blue mug',
+    out_trade_no,
+    notify_url: 'https://shop.example/notify',
+    amount: { total: 1990, currency: 'CNY' },
+    payer: { openid },
+  })
+  const timestamp = String(Math.floor(Date.now() / 1000))
+  const nonce = randomBytes(16).toString('hex')
+  const signature = createSign('RSA-SHA256')
+    .update(`POST\n${path}\n${timestamp}\n${nonce}\n${body}\n`)
+    .sign(DEFAULT_MERCHANT.privateKey, 'base64')
+  const response = await fetch(emu.payBaseUrl + path, {
+    method: 'POST',
+    headers: {
+      Authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${DEFAULT_MERCHANT.mchid}",nonce_str="${nonce}",signature="${signature}",timestamp="${timestamp}",serial_no="${DEFAULT_MERCHANT.serialNo}"`,
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+    },
+    body,
+  })
+  expect(response.status).toBe(200)
+}
+
+describe('an order paid through the emulated WeChat Pay', () => {
+  test('is known to the shipping endpoints: uploadShippingInfo by its transaction_id succeeds', async () => {
+    const emu = await emulator()
+    const wechat = client(emu)
+    const shop = await listenForTest(createServer((_req, res) => res.writeHead(204).end()))
+    await emu.control.routeNotifyUrl({ from: 'https://shop.example', to: shop })
+    await placeOrder(emu, 'PAID-1', OPENID)
+    const unpaid = await rejection(
+      wechat.getShippingOrder({ merchant_id: DEFAULT_MERCHANT.mchid, merchant_trade_no: 'PAID-1' }),
+    )
+    expect(isWechatError(unpaid) && unpaid.errcode).toBe(ErrCode.PaymentNotFound)
+
+    const paid = await emu.control.payOrder({ out_trade_no: 'PAID-1', openid: OPENID })
+    const transaction_id = paid.transaction_id as string
+    await wechat.uploadShippingInfo(shipping(transaction_id))
+    const { order } = await wechat.getShippingOrder({ transaction_id })
+    expect(order).toMatchObject({
+      merchant_id: DEFAULT_MERCHANT.mchid,
+      merchant_trade_no: 'PAID-1',
+      paid_amount: 1990,
+      description: 'Blue mug',
+      openid: OPENID,
+      order_state: 2,
+    })
+  })
+
+  test('a refused payment (PAYERROR) is not', async () => {
+    const emu = await emulator()
+    const wechat = client(emu)
+    await placeOrder(emu, 'PAYERR-1', OPENID)
+    await emu.control.payOrder({ out_trade_no: 'PAYERR-1', result: 'PAYERROR' })
+    const error = await rejection(
+      wechat.uploadShippingInfo(
+        shipping('x', {
+          order_key: { order_number_type: 1, mchid: DEFAULT_MERCHANT.mchid, out_trade_no: 'PAYERR-1' },
+        }),
+      ),
+    )
+    expect(isWechatError(error) && error.errcode).toBe(ErrCode.PaymentNotFound)
   })
 })

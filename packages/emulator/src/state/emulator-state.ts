@@ -78,6 +78,8 @@ export class EmulatorState {
       () => this.now(),
       (check) => this.push.emit(check.appId, mediaCheckEvent(check)),
     )
+    // An order paid through the emulated WeChat Pay becomes a payment the shipping endpoints know (issue 14).
+    this.pay.paidListeners.push((order) => this.shipping.registerPaidOrder(order))
   }
 
   /** The emulator's current time in milliseconds. */

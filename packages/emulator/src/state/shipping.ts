@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { PayOrder } from '../pay/pay-ledger.js'
 
 /** `order_state` (§14.6): 1 awaiting shipping, 2 shipped, 3 receipt confirmed, 4 completed, 5 refunded, 6 funds awaiting settlement. */
 export type ShippingOrderState = 1 | 2 | 3 | 4 | 5 | 6
@@ -121,6 +122,26 @@ export class ShippingBook {
     }
     this.#payments.push(payment)
     return payment
+  }
+
+  /**
+   * Register an order paid through the emulated WeChat Pay, with its own times. A payment registered by
+   * hand under the same key keeps its place (the order is not registered twice).
+   */
+  registerPaidOrder(order: PayOrder): void {
+    const { appid, mchid, out_trade_no, openid, total, description, transaction_id } = order
+    if (
+      transaction_id === undefined ||
+      this.#payments.some(
+        (p) => p.transaction_id === transaction_id || (p.mchid === mchid && p.out_trade_no === out_trade_no),
+      )
+    )
+      return
+    const payment = this.register(
+      { appId: appid, transaction_id, mchid, out_trade_no, openid, amount: total, description },
+      order.successAt ?? order.createdAt,
+    )
+    payment.createdAt = order.createdAt
   }
 
   /** `appId`'s payment named by `key`, if known (another app's payments are not found). */
