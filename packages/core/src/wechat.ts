@@ -209,13 +209,10 @@ export class Wechat {
   getJsSdkConfig(url: string, options?: { signal?: AbortSignal }): Promise<JsSdkConfig> {
     // The hot path: a URL check (skipped for a repeat of the last URL), one clock read, an in-memory
     // ticket, one nonce and one sha1. No store round trip, no JSON, no allocation beyond the result.
-    if (url !== this.#lastValidUrl) {
-      try {
-        validatePageUrl('url', url)
-      } catch (error) {
-        return this.#observe(Promise.reject(error))
-      }
-      this.#lastValidUrl = url
+    try {
+      this.#checkPageUrl(url)
+    } catch (error) {
+      return this.#observe(Promise.reject(error))
     }
     const signal = options?.signal
     const now = this.#config.now()
@@ -226,6 +223,35 @@ export class Wechat {
     return this.getJsTicket(signal ? { signal } : {}).then((value) =>
       createJsSdkConfig(this.appId, value, url, this.#config.now()),
     )
+  }
+
+  /**
+   * {@link Wechat.getJsSdkConfig} without waiting, for a server that answers on its hot path: the signed
+   * config when the jsapi_ticket is in process memory and fresh, else `undefined`, and then
+   * `getJsSdkConfig` fetches the ticket (or says what is wrong with `url`). Never does I/O, never throws.
+   *
+   * @param url - the full page URL, as for `getJsSdkConfig`.
+   * @example
+   * ```ts
+   * const config = wechat.peekJsSdkConfig(url) ?? (await wechat.getJsSdkConfig(url))
+   * ```
+   */
+  peekJsSdkConfig(url: string): JsSdkConfig | undefined {
+    try {
+      this.#checkPageUrl(url)
+    } catch {
+      return undefined
+    }
+    const now = this.#config.now()
+    const ticket = this.#tokens.peekJsTicket(now)
+    return ticket === undefined ? undefined : createJsSdkConfig(this.appId, ticket, url, now)
+  }
+
+  /** Throws for a URL `getJsSdkConfig` cannot sign; a repeat of the last good URL is not checked again. */
+  #checkPageUrl(url: string): void {
+    if (url === this.#lastValidUrl) return
+    validatePageUrl('url', url)
+    this.#lastValidUrl = url
   }
 
   /**

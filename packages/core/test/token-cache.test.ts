@@ -56,6 +56,39 @@ describe('token and ticket caching', () => {
     expect(config.timestamp).toBeLessThan(10_000_000_000)
   })
 
+  test('peekJsSdkConfig signs only from a ticket in memory: undefined when cold, for a bad URL or once the ticket is stale', async () => {
+    const emu = await emulator()
+    const store = new CountingMap<string, unknown>()
+    let clock = Date.now()
+    const wechat = client(emu, { cache: new Keyv({ store }), now: () => clock })
+    expect(wechat.peekJsSdkConfig('https://example.com/a?b=1#/c')).toBeUndefined()
+    expect((await emu.control.counters()).calls[TICKET]).toBeUndefined()
+    await wechat.getJsSdkConfig('https://example.com/')
+    const reads = store.reads
+    const before = await emu.control.counters()
+    const config = wechat.peekJsSdkConfig('https://example.com/a?b=1#/c')
+    const [ticket] = await emu.control.tickets()
+    const { signJsSdk } = await import('../src/index.js')
+    expect(config?.appId).toBe(DEFAULT_APP.appId)
+    expect(config?.timestamp).toBe(Math.floor(clock / 1000))
+    expect(config?.signature).toBe(
+      signJsSdk({
+        jsapi_ticket: ticket?.ticket ?? '',
+        noncestr: config?.nonceStr ?? '',
+        timestamp: config?.timestamp ?? 0,
+        url: 'https://example.com/a?b=1',
+      }),
+    )
+    expect(wechat.peekJsSdkConfig('https://example.com/')?.nonceStr).not.toBe(config?.nonceStr)
+    for (const bad of ['', '/relative', 'ftp://example.com/', 'not a url']) {
+      expect(wechat.peekJsSdkConfig(bad)).toBeUndefined()
+    }
+    expect(store.reads).toBe(reads)
+    expect(await emu.control.counters()).toEqual(before)
+    clock += 2 * 3600 * 1000 // past the ticket's expires_in (7200 s)
+    expect(wechat.peekJsSdkConfig('https://example.com/')).toBeUndefined()
+  })
+
   test('tokens are stored under keys namespaced by appId with a TTL of expires_in minus 300 s', async () => {
     const other = { appId: 'wx5c0a0e1a7e570002', appSecret: '0123456789abcdef0123456789abcdef' }
     const emu = await emulator({ apps: [DEFAULT_APP, other] })
