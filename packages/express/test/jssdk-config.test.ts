@@ -47,6 +47,20 @@ describe.each(EXPRESS_VERSIONS)('GET /wechat/jssdk/config on $name', (version) =
     expect(body.signature).toBe(await expectedSignature(page, body.nonceStr, body.timestamp))
   })
 
+  it('signs alike while the ticket is fetched and once it is in memory, with one ticket request', async () => {
+    app = await startApp(version, { config: emulatorConfig(emulator), session: { secret: SESSION_SECRET } })
+    const before = (await emulator.control.counters()).calls['/cgi-bin/ticket/getticket'] ?? 0
+    const page = `${app.url}/cold-then-warm`
+    for (let i = 0; i < 3; i++) {
+      const response = await app.request(`/wechat/jssdk/config?url=${encodeURIComponent(page)}`)
+      expect(response.status).toBe(200)
+      expect(response.headers.get('cache-control')).toBe('no-store')
+      const body = await json(response)
+      expect(body.signature).toBe(await expectedSignature(page, body.nonceStr, body.timestamp))
+    }
+    expect((await emulator.control.counters()).calls['/cgi-bin/ticket/getticket']).toBe(before + 1)
+  })
+
   it('signs a url parameter of exactly 2048 characters and refuses 2049', async () => {
     app = await startApp(version, { config: emulatorConfig(emulator), session: { secret: SESSION_SECRET } })
     const base = `${app.url}/long?q=`
