@@ -2,6 +2,12 @@ import type Keyv from 'keyv'
 import type { WechatLock } from '../lock.js'
 import type { WechatReply } from './reply-types.js'
 
+/** A record in process memory and when it is forgotten. */
+interface MemoryEntry {
+  record: DedupeRecord
+  expiresAt: number
+}
+
 /** What is remembered of one message: still being handled, or handled with this reply (null: `success`). */
 export type DedupeRecord = { state: 'pending' } | { state: 'done'; reply: WechatReply | null; late: boolean }
 
@@ -17,8 +23,13 @@ export interface PushDedupeOptions {
   onOutage: (error: Error) => void
 }
 
-/** How many messages process memory remembers at most (oldest forgotten first). */
-const MEMORY_LIMIT = 10_000
+/**
+ * Process memory remembers messages in two generations of this many: always at least the last
+ * `GENERATION` messages, at most twice that; the older generation is dropped whole when the newer fills.
+ * (One Map trimmed oldest-first cost more than the rest of the dedupe: each eviction's `keys().next()`
+ * walks past every entry deleted before it, which V8 keeps as holes until the table is rebuilt.)
+ */
+const GENERATION = 10_000
 
 /**
  * Exactly-once bookkeeping of pushed messages across every instance that shares `store`: the first
@@ -30,7 +41,8 @@ const MEMORY_LIMIT = 10_000
  */
 export class PushDedupe {
   readonly #options: PushDedupeOptions
-  readonly #memory = new Map<string, { record: DedupeRecord; expiresAt: number }>()
+  #memory = new Map<string, MemoryEntry>()
+  #olderMemory = new Map<string, MemoryEntry>()
   #down = false
   #errorEvents = 0
 
@@ -88,19 +100,20 @@ export class PushDedupe {
   }
 
   #remembered(key: string): DedupeRecord | undefined {
-    const entry = this.#memory.get(key)
+    const entry = this.#memory.get(key) ?? this.#olderMemory.get(key)
     if (!entry) return undefined
     if (entry.expiresAt > Date.now()) return entry.record
     this.#memory.delete(key)
+    this.#olderMemory.delete(key)
     return undefined
   }
 
   #remember(key: string, record: DedupeRecord): void {
-    this.#memory.delete(key)
     this.#memory.set(key, { record, expiresAt: Date.now() + this.#options.ttlMs })
-    if (this.#memory.size > MEMORY_LIMIT) {
-      const oldest = this.#memory.keys().next().value
-      if (oldest !== undefined) this.#memory.delete(oldest)
+    this.#olderMemory.delete(key)
+    if (this.#memory.size >= GENERATION) {
+      this.#olderMemory = this.#memory
+      this.#memory = new Map()
     }
   }
 
