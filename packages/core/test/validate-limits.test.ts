@@ -12,7 +12,13 @@ import {
 // Each case pins a boundary or a non-string input that a mutation run showed no test depended on
 // (TESTING.md): the exact limit is accepted, one past it is refused, and a non-string never slips through.
 
-const refusal = (field: string) => expect.objectContaining({ name: 'WechatValidationError', field })
+// A refusal names the field and then says why (any wording, but never an empty reason).
+const refusal = (field: string) =>
+  expect.objectContaining({
+    name: 'WechatValidationError',
+    field,
+    message: expect.stringMatching(new RegExp(`^@wxkit/core: invalid ${field}: \\S`)),
+  })
 
 describe('input checks at their limits', () => {
   it('requireString accepts exactly maxLength characters and refuses one more, blank and non-strings', () => {

@@ -8,6 +8,8 @@ const accepted = (url: string) => {
     return true
   } catch (error) {
     expect(isWechatValidationError(error) && error.field).toBe('url')
+    // It says why, not only which field.
+    expect((error as Error).message).toMatch(/^@wxkit\/core: invalid url: \S/)
     return false
   }
 }
