@@ -22,6 +22,7 @@ import { createQrCodeTicketRoutes } from './routes/qr-code-ticket.js'
 import { createSessionKeyRoutes } from './routes/session-key.js'
 import { createShippingRoutes } from './routes/shipping.js'
 import { createSubscribeMessageRoutes } from './routes/subscribe-message.js'
+import { createTempMediaRoutes, MEDIA_UPLOAD_MAX_BODY_BYTES, MEDIA_UPLOAD_PATH } from './routes/temp-media.js'
 import { createTemplateMessageRoutes } from './routes/template-message.js'
 import { createTicketRoutes } from './routes/ticket.js'
 import { createTokenRoutes } from './routes/token.js'
@@ -58,7 +59,7 @@ export function createEmulatorApp({
     return c.text('@wxkit/emulator internal error', 500)
   })
 
-  app.use('*', limitBodySize())
+  app.use('*', limitBodySize({ [MEDIA_UPLOAD_PATH]: MEDIA_UPLOAD_MAX_BODY_BYTES }))
 
   app.route(
     '/__wxkit',
@@ -91,6 +92,7 @@ export function createEmulatorApp({
   app.route('/', createSubscribeMessageRoutes(state))
   app.route('/', createTemplateMessageRoutes(state))
   app.route('/', createCustomerMessageRoutes(state))
+  app.route('/', createTempMediaRoutes(state))
   app.route('/', createQrCodeTicketRoutes(state))
   app.route('/', createFollowerRoutes(state, followerPageSize))
   app.route('/', createMenuRoutes(state))

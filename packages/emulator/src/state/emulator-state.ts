@@ -21,6 +21,7 @@ import { QrCodeTicketStore } from './qr-code-tickets.js'
 import { SessionKeyBook } from './session-keys.js'
 import { ShippingBook } from './shipping.js'
 import { SubscriptionBook } from './subscriptions.js'
+import { TempMediaStore } from './temp-media.js'
 import { TemplateMessageBook } from './template-messages.js'
 import { TicketStore } from './tickets.js'
 import { UserDirectory } from './users.js'
@@ -41,6 +42,8 @@ export class EmulatorState {
   readonly customerService = new CustomerServiceBook()
   readonly qrCodeTickets = new QrCodeTicketStore()
   readonly menus = new MenuBook()
+  /** Temporary media, kept 3 days (§15.5). */
+  readonly tempMedia = new TempMediaStore()
   /** URL Links, Schemes and Short Links (§14.1). */
   readonly links: LinkBook
   /** Limited codes generated per app (§14.2). */
@@ -95,8 +98,8 @@ export class EmulatorState {
   }
 
   /**
-   * Forget tokens, tickets, codes, users, session keys, followers, templates, messages, customer service windows, QR codes, menus, counters,
-   * payments and their shipping, faults and push targets; rewind the clock.
+   * Forget tokens, tickets, codes, users, session keys, followers, templates, messages, customer service windows, QR codes, menus,
+   * temporary media, counters, payments and their shipping, faults and push targets; rewind the clock.
    */
   reset(): void {
     this.tokens.clear()
@@ -111,6 +114,7 @@ export class EmulatorState {
     this.customerService.clear()
     this.qrCodeTickets.clear()
     this.menus.clear()
+    this.tempMedia.clear()
     this.links.clear()
     this.limitedCodes.clear()
     this.logins.clear()
