@@ -1,6 +1,7 @@
 import type { ApiContext } from './api-context.js'
 import type { Endpoint, Query } from './endpoint.js'
 import type { RequestOptions } from './request-options.js'
+import type { ResponseKind } from './wechat-response.js'
 
 /** A call before the access_token is added: what an {@link Endpoint} or a public `request()` becomes. */
 export interface Call {
@@ -8,9 +9,11 @@ export interface Call {
   path: string
   query?: Query | undefined
   json?: unknown
+  /** A multipart/form-data body (an upload), sent as it is on every attempt. */
+  form?: FormData | undefined
   accessToken: boolean
   idempotent: boolean
-  response: 'json' | 'bytes'
+  response: ResponseKind
   codeUsedErrcodes?: readonly number[] | undefined
 }
 
@@ -24,6 +27,7 @@ export function send(ctx: ApiContext, call: Call, options: RequestOptions = {}):
     method: call.method,
     query: call.query,
     json: call.json,
+    form: call.form,
     idempotent: call.idempotent,
     retryable: options.retryable !== false,
     response: call.response,
@@ -45,6 +49,7 @@ export async function callEndpoint<Input, Output, Body>(
 ): Promise<Output> {
   const query = endpoint.query?.(input, ctx.config)
   const json = endpoint.json?.(input, ctx.config)
+  const form = endpoint.form?.(input, ctx.config)
   const body = await send(
     ctx,
     {
@@ -52,6 +57,7 @@ export async function callEndpoint<Input, Output, Body>(
       path: endpoint.path,
       query,
       json,
+      form,
       accessToken: endpoint.accessToken !== false,
       idempotent: endpoint.idempotent !== false,
       response: endpoint.response ?? 'json',

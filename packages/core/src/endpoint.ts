@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from './config.js'
+import type { ResponseKind } from './wechat-response.js'
 
 /** Query parameters of a call (undefined values are skipped). */
 export type Query = Record<string, string | undefined>
@@ -56,14 +57,17 @@ export interface Endpoint<Input, Output, Body = Output> {
   readonly codeUsedErrcodes?: readonly number[]
   /**
    * `json`: an object whose non-zero `errcode` throws. `bytes`: the body as bytes, decided by Content-Type
-   * (JSON, which WeChat sends with HTTP 200 for errors, throws its errcode).
+   * (JSON, which WeChat sends with HTTP 200 for errors, throws its errcode). `bytes-or-json`: bytes, or a JSON
+   * object without a non-zero errcode.
    * @default 'json'
    */
-  readonly response?: 'json' | 'bytes'
+  readonly response?: ResponseKind
   /** Validates the input and builds the query (the access_token is added by the transport). */
   readonly query?: (input: Input, config: ResolvedConfig) => Query
   /** Validates the input and builds the JSON body (POST). */
   readonly json?: (input: Input, config: ResolvedConfig) => unknown
+  /** Validates the input and builds a multipart/form-data body (POST; instead of `json`). */
+  readonly form?: (input: Input, config: ResolvedConfig) => FormData
   /** Checks and reshapes the answer; by default the body is returned as it came. */
   readonly read?: (body: Body, config: ResolvedConfig) => Output
 }

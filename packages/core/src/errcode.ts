@@ -19,6 +19,14 @@ export const ErrCode = {
   InvalidGrantType: 40002,
   /** Invalid openid. */
   InvalidOpenid: 40003,
+  /** Temporary media: `type` is not image, voice, video or thumb. */
+  InvalidMediaType: 40004,
+  /** Temporary media: the file's extension is not allowed for its type. */
+  InvalidFileType: 40005,
+  /** Temporary media: the file is over its type's size limit. */
+  InvalidFileSize: 40006,
+  /** Temporary media: the media_id is unknown, another app's, or older than 3 days. */
+  InvalidMediaId: 40007,
   /** Menu: 0 or more than 3 top-level buttons. */
   InvalidButtonCount: 40016,
   /** Menu: unknown button type. */
@@ -85,6 +93,8 @@ export const ErrCode = {
   AppIdMissing: 41002,
   /** secret missing. */
   SecretMissing: 41004,
+  /** Temporary media: no file part named `media`. */
+  MediaDataMissing: 41005,
   /** code missing. */
   CodeMissing: 41008,
   /** Invalid page (QR code / subscribe message). */

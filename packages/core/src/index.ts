@@ -86,6 +86,12 @@ export type {
   SubscribeSendOptions,
   SubscribeTemplate,
 } from './apis/subscribe.js'
+export type {
+  TempMedia,
+  TempMediaType,
+  UploadTempMediaRequest,
+  UploadTempMediaResponse,
+} from './apis/temp-media.js'
 export type { TemplateMessageRequest, TemplateMessageResponse } from './apis/template-message.js'
 export type { WxaCodeRequest, WxaQrCodeRequest } from './apis/wxa-code.js'
 export type { TokenMode, WechatConfig, WechatEnv, WechatRetryOptions } from './config.js'

@@ -20,7 +20,7 @@ import type { Events } from './events.js'
 import { HookFailure, kyHooks } from './ky-hooks.js'
 import { ProxyFetch } from './proxy-fetch.js'
 import { secretsOf } from './redact.js'
-import { type RawResponse, readAnswer } from './wechat-response.js'
+import { type RawResponse, type ResponseKind, readAnswer } from './wechat-response.js'
 
 /** One WeChat call as the transport sees it (built from an {@link Endpoint} or a public `request()`). */
 export interface CallSpec {
@@ -31,12 +31,14 @@ export interface CallSpec {
   query?: Query | undefined
   /** JSON body for POST. */
   json?: unknown
+  /** A multipart/form-data body for POST (fetch sets its Content-Type with the boundary). */
+  form?: FormData | undefined
   /** Whether repeating the call is harmless (enables transient-failure retries). */
   idempotent: boolean
   /** The caller's `retryable` option (false disables every retry). */
   retryable: boolean
-  /** `json`: the parsed object. `bytes`: the body bytes, JSON answers being errors. */
-  response: 'json' | 'bytes'
+  /** `json`: the parsed object. `bytes`: the body bytes, JSON answers being errors. See {@link ResponseKind}. */
+  response: ResponseKind
   /** See {@link Endpoint.codeUsedErrcodes}. */
   codeUsedErrcodes?: readonly number[] | undefined
   signal?: AbortSignal | undefined
@@ -155,6 +157,7 @@ export class Transport {
         method: spec.method,
         ...(spec.query ? { searchParams: spec.query } : {}),
         ...(spec.json === undefined ? {} : { json: spec.json }),
+        ...(spec.form === undefined ? {} : { body: spec.form }),
         ...(spec.signal ? { signal: spec.signal } : {}),
         context: { attempts },
         retry: spec.idempotent && spec.retryable ? this.#retryOptions(attempts) : 0,

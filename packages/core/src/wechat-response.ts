@@ -1,6 +1,13 @@
 import { WechatError, WechatHttpError, WechatResponseError } from './errors.js'
 import { scrub } from './redact.js'
 
+/**
+ * How an endpoint answers. `json`: an object whose non-zero `errcode` throws. `bytes`: a file (a JSON answer
+ * is an error). `bytes-or-json`: a file, or a JSON object that is not an error (media/get answers a video
+ * as `{ video_url }`).
+ */
+export type ResponseKind = 'json' | 'bytes' | 'bytes-or-json'
+
 /** One HTTP answer, read whole. */
 export interface RawResponse {
   status: number
@@ -17,7 +24,7 @@ const decoder = new TextDecoder()
  */
 export function readAnswer(
   endpoint: string,
-  kind: 'json' | 'bytes',
+  kind: ResponseKind,
   raw: RawResponse,
   secrets: readonly (string | undefined)[],
 ): unknown {
@@ -27,7 +34,8 @@ export function readAnswer(
   // WeChat labels some JSON errors text/plain, or not at all.
   const looksJson = (type === '' || type.startsWith('text/plain')) && raw.bytes[0] === 0x7b
   if (type.includes('json') || looksJson) {
-    readJson(endpoint, raw, secrets)
+    const body = readJson(endpoint, raw, secrets)
+    if (kind === 'bytes-or-json') return body
     throw new WechatResponseError({
       endpoint,
       reason: 'JSON without an errcode where bytes were expected',

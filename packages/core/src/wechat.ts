@@ -93,6 +93,13 @@ import {
   sendMessageWithTemplate,
 } from './apis/subscribe.js'
 import {
+  getTempMedia,
+  type TempMedia,
+  type UploadTempMediaRequest,
+  type UploadTempMediaResponse,
+  uploadTempMedia,
+} from './apis/temp-media.js'
+import {
   sendTemplateMessage,
   type TemplateMessageRequest,
   type TemplateMessageResponse,
@@ -933,6 +940,45 @@ export class Wechat {
     options?: RequestOptions,
   ): Promise<MediaCheckAsyncResponse> {
     return this.#call(mediaCheckAsync, request, options)
+  }
+
+  /**
+   * `POST /cgi-bin/media/upload`: stores a file as temporary media for 3 days and answers its `media_id`
+   * (for `image.media_id`, `thumb_media_id`, …), sent as multipart/form-data with the file part `media`.
+   * Checked before any request: `type`; `filename` with an extension allowed for it (image `.bmp .png .jpeg
+   * .jpg .gif`, voice `.amr .mp3`, video `.mp4`, thumb `.jpg`); `data` a non-empty `Uint8Array` or `Blob`
+   * within the limit (image and video 10 MiB, voice 2 MiB, thumb 64 KiB); `contentType` a MIME type. Not
+   * retried after a transport failure (a repeat stores a second copy); the one token refresh still applies.
+   *
+   * @throws {@link WechatValidationError} naming the field, before any request; `WechatError` 40004
+   * (media type), 40005 (file type), 40006 (file size) or 41005 (no file) from WeChat.
+   * @example
+   * ```ts
+   * const { media_id } = await wechat.uploadTempMedia({ type: 'image', data: png, filename: 'parcel.png' })
+   * await wechat.sendCustomerMessage({ touser: openid, msgtype: 'image', image: { media_id } })
+   * ```
+   */
+  uploadTempMedia(
+    request: UploadTempMediaRequest,
+    options?: RequestOptions,
+  ): Promise<UploadTempMediaResponse> {
+    return this.#call(uploadTempMedia, request, options)
+  }
+
+  /**
+   * `GET /cgi-bin/media/get`: a temporary media file's bytes (image, voice, thumb), or `{ video_url }` for
+   * a video. Retried on transient failures (it only reads).
+   *
+   * @throws `WechatError` 40007 for a `media_id` that is unknown or older than 3 days.
+   * @example
+   * ```ts
+   * const media = await wechat.getTempMedia(media_id)
+   * if (media instanceof Uint8Array) await writeFile('parcel.png', media)
+   * else console.log('download the video from', media.video_url)
+   * ```
+   */
+  getTempMedia(mediaId: string, options?: RequestOptions): Promise<TempMedia> {
+    return this.#call(getTempMedia, mediaId, options)
   }
 
   /**

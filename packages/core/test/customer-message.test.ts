@@ -5,6 +5,7 @@ import {
   isWechatError,
   isWechatTimeoutError,
   isWechatValidationError,
+  type Wechat,
 } from '../src/index.js'
 import { calls, client, emulator, rejection } from './helpers.js'
 
@@ -19,12 +20,19 @@ async function setup() {
   return { emu, wechat: client(emu), openid: 'o_customer' }
 }
 
+/** A temporary media id: the emulator, like WeChat, refuses media ids it did not hand out (40007). */
+async function mediaId(wechat: Wechat, type: 'image' | 'voice' | 'video' | 'thumb', filename: string) {
+  return (await wechat.uploadTempMedia({ type, data: new Uint8Array([1, 2, 3]), filename })).media_id
+}
+
 describe('sendCustomerMessage', () => {
   test('sends text, image, link and miniprogrampage, and the emulator shows each', async () => {
     const { emu, wechat, openid } = await setup()
+    const image = await mediaId(wechat, 'image', 'parcel.png')
+    const thumb = await mediaId(wechat, 'thumb', 'thumb.jpg')
     const messages: CustomerMessage[] = [
       { touser: openid, msgtype: 'text', text: { content: 'Your parcel left' } },
-      { touser: openid, msgtype: 'image', image: { media_id: 'MEDIA_ID' } },
+      { touser: openid, msgtype: 'image', image: { media_id: image } },
       {
         touser: openid,
         msgtype: 'link',
@@ -38,7 +46,7 @@ describe('sendCustomerMessage', () => {
       {
         touser: openid,
         msgtype: 'miniprogrampage',
-        miniprogrampage: { title: 'Order', pagepath: 'pages/order/order?id=1001', thumb_media_id: 'THUMB' },
+        miniprogrampage: { title: 'Order', pagepath: 'pages/order/order?id=1001', thumb_media_id: thumb },
       },
     ]
     for (const message of messages) await wechat.sendCustomerMessage(message)
@@ -143,9 +151,13 @@ describe('sendCustomerMessage: the Official Account types', () => {
     url: 'https://example.com/a',
     picurl: 'https://example.com/p.png',
   }
-  const oa = (touser: string): CustomerMessage[] => [
-    { touser, msgtype: 'voice', voice: { media_id: 'VOICE' } },
-    { touser, msgtype: 'video', video: { media_id: 'VIDEO', thumb_media_id: 'THUMB', description: 'D' } },
+  const oa = (touser: string, media: { voice: string; video: string; thumb: string }): CustomerMessage[] => [
+    { touser, msgtype: 'voice', voice: { media_id: media.voice } },
+    {
+      touser,
+      msgtype: 'video',
+      video: { media_id: media.video, thumb_media_id: media.thumb, description: 'D' },
+    },
     {
       touser,
       msgtype: 'music',
@@ -153,7 +165,7 @@ describe('sendCustomerMessage: the Official Account types', () => {
         title: 'Song',
         musicurl: 'https://example.com/m.mp3',
         hqmusicurl: 'https://example.com/hq.mp3',
-        thumb_media_id: 'TH',
+        thumb_media_id: media.thumb,
       },
     },
     { touser, msgtype: 'news', news: { articles: [article] } },
@@ -175,7 +187,7 @@ describe('sendCustomerMessage: the Official Account types', () => {
     {
       touser,
       msgtype: 'miniprogrampage',
-      miniprogrampage: { title: 'Shop', appid: 'wxmini', pagepath: 'pages/a/a', thumb_media_id: 'THUMB' },
+      miniprogrampage: { title: 'Shop', appid: 'wxmini', pagepath: 'pages/a/a', thumb_media_id: media.thumb },
       customservice: { kf_account: 'test1@account' },
     },
   ]
@@ -189,7 +201,11 @@ describe('sendCustomerMessage: the Official Account types', () => {
 
   test('sends each type to a follower who wrote, and the emulator shows it as sent', async () => {
     const { emu, wechat, openid } = await follower()
-    const messages = oa(openid)
+    const messages = oa(openid, {
+      voice: await mediaId(wechat, 'voice', 'hello.amr'),
+      video: await mediaId(wechat, 'video', 'hello.mp4'),
+      thumb: await mediaId(wechat, 'thumb', 'thumb.jpg'),
+    })
     for (const message of messages) await wechat.sendCustomerMessage(message)
     const delivered = (await emu.control.messages()).filter((m) => m.kind === 'customer')
     expect(delivered.map((m) => [m.msgtype, m.content])).toEqual(
@@ -200,7 +216,12 @@ describe('sendCustomerMessage: the Official Account types', () => {
 
   test("48 hours after the follower's last message it is WechatError 45015; a new message reopens it", async () => {
     const { emu, wechat, openid } = await follower()
-    const voice: CustomerMessage = { touser: openid, msgtype: 'voice', voice: { media_id: 'V' } }
+    const voice: CustomerMessage = {
+      touser: openid,
+      msgtype: 'voice',
+      // Uploaded by another client, so this one's first token is fetched after the clock moves.
+      voice: { media_id: await mediaId(client(emu), 'voice', 'hello.mp3') },
+    }
     // The emulator's clock also runs in real time: a minute either side of the 48 hours.
     await emu.control.advanceClock(48 * HOUR - MINUTE)
     await wechat.sendCustomerMessage(voice)

@@ -38,7 +38,12 @@ test('the customer service example works against the emulator', async () => {
   const wechat = new Wechat({ ...DEFAULT_APP, baseURL: emu.apiBaseUrl })
   const openid = 'o_readme'
   await emu.control.userMessage({ openid }) // the user wrote to the Mini Program's customer service
-  const media_id = 'THUMB_MEDIA_ID'
+  // A thumbnail uploaded as temporary media: the emulator, like WeChat, refuses media ids it never handed out.
+  const { media_id } = await wechat.uploadTempMedia({
+    type: 'thumb',
+    data: new Uint8Array([0xff, 0xd8]),
+    filename: 't.jpg',
+  })
 
   // README:customer-service:begin
   // Within 48 hours of the user's last message: show "typing…", then answer.

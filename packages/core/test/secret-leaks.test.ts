@@ -305,6 +305,37 @@ const scenarios: Record<string, (s: Scenario) => Promise<unknown>> = {
     }),
   'a shipping query by a transaction_id made of a secret, too long': async (s) =>
     s.wechat.getShippingOrder({ transaction_id: DEFAULT_APP.appSecret.repeat(2) }),
+  'a temporary media file name made of a secret, refused before sending': async (s) =>
+    s.wechat.uploadTempMedia({
+      type: 'image',
+      data: new Uint8Array([1]),
+      filename: `${DEFAULT_APP.appSecret}.exe`,
+    }),
+  'a temporary media content type made of a secret, refused before sending': async (s) =>
+    s.wechat.uploadTempMedia({
+      type: 'image',
+      data: new Uint8Array([1]),
+      filename: 'a.png',
+      contentType: `image/${DEFAULT_APP.appSecret}\n`,
+    }),
+  'a temporary media upload refused with a quota error (multipart, token in the URL)': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    await s.emu.control.injectFault({
+      path: '/cgi-bin/media/upload',
+      fault: { kind: 'errcode', errcode: 45009 },
+    })
+    return s.wechat.uploadTempMedia({ type: 'image', data: new Uint8Array([1]), filename: 'a.png' })
+  },
+  'an expired temporary media id (40007)': async (s) => {
+    s.secrets.push(await s.wechat.getAccessToken())
+    const { media_id } = await s.wechat.uploadTempMedia({
+      type: 'thumb',
+      data: new Uint8Array([1]),
+      filename: 'a.jpg',
+    })
+    await s.emu.control.advanceClock(3 * 24 * 3600_000 + 60_000)
+    return s.wechat.getTempMedia(media_id)
+  },
   'connection refused': async (s) => {
     s.secrets.push('login-code-for-refused')
     return s
@@ -623,6 +654,23 @@ const FAMILIES: Record<string, Family> = {
       const { transaction_id } = await shippingPayment(s)
       s.secrets.push(await wechat.getAccessToken())
       return () => wechat.getShippingOrder({ transaction_id })
+    },
+  },
+  'media/upload (token in the URL, multipart, not retried)': {
+    path: '/cgi-bin/media/upload',
+    prepare: async (s, wechat) => {
+      s.secrets.push(await wechat.getAccessToken())
+      return () => wechat.uploadTempMedia({ type: 'image', data: new Uint8Array([1, 2]), filename: 'a.png' })
+    },
+  },
+  'media/get (token in the URL, bytes)': {
+    path: '/cgi-bin/media/get',
+    prepare: async (s, wechat) => {
+      s.secrets.push(await wechat.getAccessToken())
+      const { media_id } = await s
+        .make({ timeout: 10_000 })
+        .uploadTempMedia({ type: 'image', data: new Uint8Array([1, 2]), filename: 'a.png' })
+      return () => wechat.getTempMedia(media_id)
     },
   },
   'sns/auth (user token in the URL)': {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_APP } from '../src/index.js'
 import { classicToken, emulator, postJson } from './support/emulator-fixture.js'
 import { receiver } from './support/push-receiver.js'
+import { mediaForm, postUpload, uploadMedia } from './support/temp-media.js'
 
 const HOUR = 3600_000
 const MINUTE = 60_000
@@ -21,9 +23,11 @@ describe('POST /cgi-bin/message/custom/send (§14.5)', () => {
   it('delivers each Mini Program type within 48 hours of the user message, and messages() shows them', async () => {
     const { e, send } = await setup()
     await e.control.userMessage({ openid: 'oUser' })
+    const image = await uploadMedia(e, 'image', 'a.png')
+    const thumb = await uploadMedia(e, 'thumb', 't.jpg')
     const bodies = [
       text('oUser'),
-      { touser: 'oUser', msgtype: 'image', image: { media_id: 'MEDIA' } },
+      { touser: 'oUser', msgtype: 'image', image: { media_id: image } },
       {
         touser: 'oUser',
         msgtype: 'link',
@@ -37,7 +41,7 @@ describe('POST /cgi-bin/message/custom/send (§14.5)', () => {
       {
         touser: 'oUser',
         msgtype: 'miniprogrampage',
-        miniprogrampage: { title: 'T', pagepath: 'pages/index/index', thumb_media_id: 'THUMB' },
+        miniprogrampage: { title: 'T', pagepath: 'pages/index/index', thumb_media_id: thumb },
       },
     ]
     for (const body of bodies) expect(await send(body)).toEqual({ errcode: 0, errmsg: 'ok' })
@@ -105,19 +109,53 @@ describe('POST /cgi-bin/message/custom/send (§14.5)', () => {
     })
     expect(await e.control.messages()).toEqual([])
   })
+
+  it("answers 40007 for a media id that is unknown, another app's or older than 3 days (§15.5)", async () => {
+    const other = { appId: 'wx_other_app', appSecret: 'other-secret-0123456789abcdef' }
+    const e = await emulator({ apps: [DEFAULT_APP, other] })
+    await e.control.userMessage({ openid: 'oUser' })
+    const send = async (body: unknown) =>
+      postJson(`${e.apiBaseUrl}/cgi-bin/message/custom/send?access_token=${await classicToken(e)}`, body)
+    const image = (media_id: string) => ({ touser: 'oUser', msgtype: 'image', image: { media_id } })
+    const page = (thumb_media_id: string) => ({
+      touser: 'oUser',
+      msgtype: 'miniprogrampage',
+      miniprogrampage: { title: 'T', pagepath: 'pages/index/index', thumb_media_id },
+    })
+    const own = await uploadMedia(e, 'image', 'a.png')
+    const theirs = (await postUpload(e, 'image', mediaForm('a.png', new Uint8Array([1])), {}, other))
+      .media_id as string
+    expect(await send(image('MEDIA_ID'))).toMatchObject({ errcode: 40007 })
+    expect(await send(image(theirs))).toMatchObject({ errcode: 40007 })
+    expect(await send(page('THUMB'))).toMatchObject({ errcode: 40007 })
+    expect(await send(image(own))).toEqual({ errcode: 0, errmsg: 'ok' })
+    await e.control.advanceClock(3 * 24 * HOUR + MINUTE)
+    await e.control.userMessage({ openid: 'oUser' }) // the window is open again: only the media is stale
+    expect(await send(image(own))).toMatchObject({ errcode: 40007 })
+    expect((await e.control.messages()).filter((m) => m.kind === 'customer')).toHaveLength(1)
+  })
 })
 
+/** Temporary media ids for the Official Account bodies. */
+async function officialAccountMedia(e: Awaited<ReturnType<typeof emulator>>) {
+  return {
+    voice: await uploadMedia(e, 'voice', 'v.amr'),
+    video: await uploadMedia(e, 'video', 'v.mp4'),
+    thumb: await uploadMedia(e, 'thumb', 't.jpg'),
+  }
+}
+
 /** One body of each Official Account type (§14.5), sent to `touser`. */
-const officialAccountBodies = (touser: string) => [
-  { touser, msgtype: 'voice', voice: { media_id: 'VOICE' } },
-  { touser, msgtype: 'video', video: { media_id: 'VIDEO', thumb_media_id: 'THUMB', title: 'T' } },
+const officialAccountBodies = (touser: string, media: { voice: string; video: string; thumb: string }) => [
+  { touser, msgtype: 'voice', voice: { media_id: media.voice } },
+  { touser, msgtype: 'video', video: { media_id: media.video, thumb_media_id: media.thumb, title: 'T' } },
   {
     touser,
     msgtype: 'music',
     music: {
       musicurl: 'https://example.com/m.mp3',
       hqmusicurl: 'https://example.com/hq.mp3',
-      thumb_media_id: 'TH',
+      thumb_media_id: media.thumb,
     },
   },
   {
@@ -140,7 +178,7 @@ const officialAccountBodies = (touser: string) => [
   {
     touser,
     msgtype: 'miniprogrampage',
-    miniprogrampage: { title: 'T', appid: 'wxmini', pagepath: 'pages/a/a', thumb_media_id: 'THUMB' },
+    miniprogrampage: { title: 'T', appid: 'wxmini', pagepath: 'pages/a/a', thumb_media_id: media.thumb },
     customservice: { kf_account: 'test1@account' },
   },
 ]
@@ -150,7 +188,7 @@ describe('Official Account types of message/custom/send (§14.5)', () => {
     const { e, send } = await setup()
     const { openid } = await e.control.follow({ openid: 'oFan' })
     await e.control.userMessage({ openid })
-    const bodies = officialAccountBodies(openid)
+    const bodies = officialAccountBodies(openid, await officialAccountMedia(e))
     for (const body of bodies) expect(await send(body)).toEqual({ errcode: 0, errmsg: 'ok' })
     const messages = await e.control.messages()
     const customer = messages.filter((m) => m.kind === 'customer')
@@ -164,7 +202,7 @@ describe('Official Account types of message/custom/send (§14.5)', () => {
   it('keeps a follower to the 48-hour window from their last message: 45015 after it, open again after a message', async () => {
     const { e, send } = await setup()
     const { openid } = await e.control.follow({ openid: 'oFan' })
-    const voice = officialAccountBodies(openid)[0]
+    const voice = officialAccountBodies(openid, await officialAccountMedia(e))[0]
     expect(await send(voice)).toMatchObject({ errcode: 45015 })
     await e.control.userMessage({ openid })
     // The emulator's clock also runs in real time: a minute either side of the 48 hours.

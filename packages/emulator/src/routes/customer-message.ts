@@ -3,13 +3,14 @@ import { WechatApiFailure } from '../errors.js'
 import { requireAccessToken } from '../http/access-token.js'
 import { readJsonBody } from '../http/json-body.js'
 import { wechatOk } from '../http/wechat-json.js'
-import { customerMessageContent } from '../rules/customer-message-rules.js'
+import { CUSTOMER_MESSAGE_MEDIA, customerMessageContent } from '../rules/customer-message-rules.js'
 import type { EmulatorState } from '../state/emulator-state.js'
 
 /**
  * Customer service messages (§14.5). `POST /cgi-bin/message/custom/send`, checked in this order: the
  * access token; the body (44002, 47001); `touser` empty or not a user of the app 40003; `msgtype` and its
- * field 47001; no message from the user within 48 hours 45015; the window's 20 messages spent 45047.
+ * field 47001; a media id (`image.media_id`, `thumb_media_id`, …) that is not a live temporary media id of
+ * the app 40007; no message from the user within 48 hours 45015; the window's 20 messages spent 45047.
  * `POST /cgi-bin/message/custom/typing`: `touser` as above, `command` `Typing` or `CancelTyping` (else
  * 40097), and the same 48-hour window.
  */
@@ -34,6 +35,9 @@ export function createCustomerMessageRoutes(state: EmulatorState): Hono {
     const body = await readJsonBody(c)
     const touser = recipient(token.appId, body.touser)
     const { msgtype, content, kfAccount } = customerMessageContent(body)
+    for (const field of CUSTOMER_MESSAGE_MEDIA[msgtype] ?? []) {
+      if (!state.tempMedia.find(token.appId, content[field], state.now())) throw new WechatApiFailure(40007)
+    }
     requireWindow(token.appId, touser)
     state.customerService.deliver({
       kind: 'customer',

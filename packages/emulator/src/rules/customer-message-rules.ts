@@ -29,10 +29,17 @@ const CUSTOMER_MESSAGE_LISTS: Readonly<
   msgmenu: { name: 'list', max: Number.POSITIVE_INFINITY, fields: ['id', 'content'] },
 }
 
-/** The media ids a message of `msgtype` refers to (checked against temporary media). */
+/**
+ * The media ids a message of `msgtype` refers to, each of which must be a live temporary media id of the
+ * app (40007 otherwise). Permanent material is not emulated, so these are all temporary; `mpnews.media_id`
+ * names permanent news material and is not checked.
+ */
 export const CUSTOMER_MESSAGE_MEDIA: Readonly<Record<string, readonly string[]>> = {
   image: ['media_id'],
   miniprogrampage: ['thumb_media_id'],
+  voice: ['media_id'],
+  video: ['media_id', 'thumb_media_id'],
+  music: ['thumb_media_id'],
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
