@@ -25,7 +25,6 @@ export function readCookie(req: Request, name: string): string | undefined {
   let { seen, value } = scanCookies(req, name)
   if (seen !== 1 || value === undefined) return undefined
   if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1)
-  if (!value.includes('%')) return value
   try {
     return decodeURIComponent(value)
   } catch {
@@ -76,7 +75,7 @@ export function writeCookie(
       sameSite: 'lax',
       secure: req.secure || hostOnly,
       maxAge: Math.floor(maxAgeMs / 1000),
-      ...(domain !== undefined && !hostOnly ? { domain } : {}),
+      domain: hostOnly ? undefined : domain,
       ...(maxAgeMs === 0 ? { expires: new Date(0) } : {}),
     }),
   )
