@@ -18,14 +18,15 @@ const pay = new WechatPay({ ...MERCHANT, ...platform.config, baseURL: 'http://12
 const TRANSACTION = { out_trade_no: 'T100001', trade_state: 'SUCCESS', amount: { total: 1 } }
 
 /** An encrypted resource of `plaintext` under the merchant's APIv3 key. */
-function resourceOf(plaintext: string, associatedData: string | undefined = 'transaction') {
-  const sealed = encryptResource(plaintext, MERCHANT.apiV3Key, 'abcdefghijkl', associatedData)
+/** `associatedData` null: a resource with no `associated_data` field at all. */
+function resourceOf(plaintext: string, associatedData: string | null = 'transaction') {
+  const sealed = encryptResource(plaintext, MERCHANT.apiV3Key, 'abcdefghijkl', associatedData ?? '')
   return {
     algorithm: 'AEAD_AES_256_GCM',
     original_type: 'transaction',
     ciphertext: sealed.ciphertext,
     nonce: sealed.nonce,
-    ...(associatedData === undefined ? {} : { associated_data: sealed.associated_data }),
+    ...(associatedData === null ? {} : { associated_data: sealed.associated_data }),
   }
 }
 
@@ -79,7 +80,8 @@ describe('a verified notification is accepted', () => {
   })
 
   test('a resource without associated_data decrypts with empty associated data', async () => {
-    const resource = resourceOf(JSON.stringify(TRANSACTION), undefined)
+    const resource = resourceOf(JSON.stringify(TRANSACTION), null)
+    expect(resource).not.toHaveProperty('associated_data')
     expect((await parse(JSON.stringify(notification({ resource })))).resource).toEqual(TRANSACTION)
   })
 
