@@ -154,5 +154,9 @@ describe('verifyRawData', () => {
       expect(verifyRawData(rawData, bad as string, key)).toBe(false)
       expect(verifyRawData(rawData, valid, bad as string)).toBe(false)
     }
+    // A signature that only prints as the valid one (its text passes the hex pattern) is not a string either.
+    for (const printsValid of [{ toString: () => valid }, [valid]]) {
+      expect(verifyRawData(rawData, printsValid as unknown as string, key)).toBe(false)
+    }
   })
 })

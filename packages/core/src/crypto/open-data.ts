@@ -4,7 +4,8 @@ import { WechatDecryptError } from '../errors.js'
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 
 function decode(field: string, value: string, expectedLength?: number): Buffer {
-  if (typeof value !== 'string' || value.length === 0 || !BASE64.test(value)) {
+  // BASE64 needs at least one character, so it refuses the empty string too.
+  if (typeof value !== 'string' || !BASE64.test(value)) {
     throw new WechatDecryptError(`${field} is not base64`)
   }
   const bytes = Buffer.from(value, 'base64')
