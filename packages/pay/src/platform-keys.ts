@@ -144,7 +144,9 @@ export class PlatformKeys {
 
   async #fetch(): Promise<CertificateSet> {
     let decrypted: StoredCertificate[] = []
-    const answer = await this.#download(async (headers, bytes, endpoint) => {
+    // The transport verifies every answer before returning it: once this resolves, `decrypted` holds the list
+    // the verification below parsed and checked.
+    await this.#download(async (headers, bytes, endpoint) => {
       // The answer carries the certificates that sign it: decrypt them first (the APIv3 key proves they
       // come from WeChat Pay), then verify the answer with the one its serial names.
       decrypted = decryptEntries(parseEntries(bytes, endpoint), this.#config.apiV3Key, endpoint)
@@ -164,8 +166,6 @@ export class PlatformKeys {
           context,
         )
     })
-    if (!Array.isArray(answer?.data))
-      throw new WechatPayResponseError('no data array', { endpoint: '/v3/certificates' })
     const set: CertificateSet = { fetchedAt: this.#config.now(), certificates: decrypted }
     this.#memory = set
     try {

@@ -6,6 +6,7 @@ import Keyv from 'keyv'
 import { describe, expect, test } from 'vitest'
 import { PLATFORM_CERTIFICATES } from '../../emulator/src/pay/platform-keys.js'
 import {
+  CERTIFICATE_REFRESH_MS,
   encryptResource,
   isWechatPayClientError,
   isWechatPayResponseError,
@@ -187,6 +188,51 @@ describe('downloading the platform certificates', () => {
 })
 
 describe('the certificate store', () => {
+  test('a stored certificate that has expired or is not yet in force is not used: the list is downloaded', async () => {
+    const emu = await emulator(CERTIFICATE_MODE)
+    const source = new Keyv()
+    await payClient(emu, { platform: 'certificates', cache: source }).refreshCertificates()
+    const stored = (await source.get(CACHE_KEY)) as { fetchedAt: number; certificates: object[] }
+    const windows = [
+      { effective_time: '2020-01-01T00:00:00+08:00', expire_time: '2021-01-01T00:00:00+08:00' },
+      { effective_time: '2035-01-01T00:00:00+08:00', expire_time: '2036-01-01T00:00:00+08:00' },
+    ]
+    for (const window of windows) {
+      const cache = new Keyv()
+      const certificates = stored.certificates.map((c) => ({ ...c, ...window }))
+      await cache.set(CACHE_KEY, { fetchedAt: Date.now(), certificates })
+      await payClient(emu, { platform: 'certificates', cache }).jsapiOrder(order())
+    }
+    expect(await calls(emu, '/v3/certificates')).toBe(1 + windows.length)
+  })
+
+  test('certificates are fetched again at exactly 12 hours old, not a millisecond later', async () => {
+    let offset = 0
+    const clock = () => Date.parse('2026-12-04T00:00:00Z') + offset
+    const emu = await emulator({ ...CERTIFICATE_MODE, clock: { now: clock } })
+    const pay = payClient(emu, { platform: 'certificates', now: clock })
+    const request = order()
+    await pay.jsapiOrder(request)
+    offset = CERTIFICATE_REFRESH_MS - 1
+    await pay.queryOrder({ out_trade_no: request.out_trade_no })
+    expect(await calls(emu, '/v3/certificates')).toBe(1)
+    offset = CERTIFICATE_REFRESH_MS
+    await pay.queryOrder({ out_trade_no: request.out_trade_no })
+    expect(await calls(emu, '/v3/certificates')).toBe(2)
+  })
+
+  test('a store that refuses to save still lets the download verify, with one warning', async () => {
+    const emu = await emulator(CERTIFICATE_MODE)
+    const cache = new Keyv()
+    cache.set = (() => Promise.reject(new Error('READONLY'))) as never
+    const warnings: string[] = []
+    const logger = { warn: (message: string) => warnings.push(message) }
+    const pay = payClient(emu, { platform: 'certificates', cache, logger })
+    await pay.jsapiOrder(order())
+    await pay.refreshCertificates()
+    expect(warnings).toHaveLength(1)
+  })
+
   test('certificates another instance stored later are used instead of downloading again', async () => {
     const emu = await emulator(CERTIFICATE_MODE)
     const cache = new Keyv()
@@ -295,6 +341,8 @@ describe('the certificate list is checked before it is trusted', () => {
     for (const rewrite of [
       () => ({ data: {} }),
       () => ({}),
+      () => null,
+      () => ({ data: [null] }),
       (list: { data: Record<string, unknown>[] }) => ({ data: list.data.map(({ serial_no: _, ...e }) => e) }),
       (list: { data: Record<string, unknown>[] }) => ({
         data: list.data.map((e) => ({
@@ -305,8 +353,11 @@ describe('the certificate list is checked before it is trusted', () => {
       (list: { data: Record<string, unknown>[] }) => ({
         data: list.data.map((e) => ({ ...e, encrypt_certificate: undefined })),
       }),
-    ])
-      expect(isWechatPayResponseError(await refusedAs(rewrite))).toBe(true)
+    ]) {
+      const error = await refusedAs(rewrite)
+      expect(isWechatPayResponseError(error)).toBe(true)
+      expect(error).toMatchObject({ endpoint: '/v3/certificates' })
+    }
   })
 
   test('with an entry that decrypts to something other than an X.509 certificate', async () => {
@@ -320,6 +371,7 @@ describe('the certificate list is checked before it is trusted', () => {
       })),
     }))
     expect(isWechatPayResponseError(error)).toBe(true)
+    expect(error).toMatchObject({ endpoint: '/v3/certificates' })
   })
 
   test("with an entry whose serial_no is not its certificate's serial", async () => {
@@ -327,6 +379,7 @@ describe('the certificate list is checked before it is trusted', () => {
       data: list.data.map((e) => ({ ...e, serial_no: '7A3E9C41B2D85F06E1C4A9B3D7F2E8A1C5B6D4E2' })),
     }))
     expect(isWechatPayResponseError(error)).toBe(true)
+    expect(error).toMatchObject({ endpoint: '/v3/certificates' })
   })
 
   test('a serial_no in lower case is the same serial, stored in upper case', async () => {
