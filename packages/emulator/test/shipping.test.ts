@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { connectEmulator, DEFAULT_APP } from '../src/index.js'
+import { connectEmulator, DEFAULT_APP, DEFAULT_MERCHANT } from '../src/index.js'
 import { classicToken, emulator, FIXED_NOW, postJson, RID } from './support/emulator-fixture.js'
+import { jsapiBody, payFetch } from './support/pay-requests.js'
+import { receiver } from './support/push-receiver.js'
 
 const MCHID = '1900000109'
 const OPENID = 'oShip000000000000000000000001'
@@ -157,6 +159,8 @@ describe('POST /wxa/sec/order/upload_shipping_info', () => {
     ['upload_time without an offset', { upload_time: '2025-01-01T08:30:00' }],
     ['upload_time in unix seconds', { upload_time: 1735691400 }],
     ['upload_time not a date', { upload_time: '2025-13-45T08:30:00+08:00' }],
+    ['upload_time on February 30', { upload_time: '2025-02-30T08:30:00+08:00' }],
+    ['upload_time at 24:00', { upload_time: '2025-01-01T24:00:00+08:00' }],
     ['no payer', { payer: undefined }],
   ])('answers 47001 for %s', async (_name, overrides) => {
     const { payment, call } = await setup()
@@ -358,5 +362,37 @@ describe('set_msg_jump_path, is_trade_managed, is_trade_management_confirmation_
     })
     expect(answer.errcode).toBe(40014)
     expect((await postJson(`${e.apiBaseUrl}/wxa/sec/order/is_trade_managed`, {})).errcode).toBe(41001)
+  })
+})
+
+describe('orders paid through the emulated WeChat Pay', () => {
+  it('become payments the shipping endpoints know, with the order’s amount, payer and description', async () => {
+    // The merchant API checks request timestamps against the emulator clock: let it run in real time.
+    const e = await emulator({ clock: { now: () => Date.now() } })
+    const shop = await receiver(() => ({ status: 204 }))
+    await e.control.routeNotifyUrl({ from: 'https://shop.example', to: new URL(shop.url).origin })
+    const access = await classicToken(e)
+    const call = (name: string, body: unknown) =>
+      postJson(`${e.apiBaseUrl}/wxa/sec/order/${name}?access_token=${access}`, body)
+    const order = jsapiBody(DEFAULT_APP.appId, { payer: { openid: OPENID } })
+    const failed = jsapiBody(DEFAULT_APP.appId, { payer: { openid: OPENID } })
+    for (const body of [order, failed])
+      await payFetch(e.payBaseUrl, 'POST', '/v3/pay/transactions/jsapi', body)
+    const byMerchant = { merchant_id: DEFAULT_MERCHANT.mchid, merchant_trade_no: order.out_trade_no }
+    expect((await call('get_order', byMerchant)).errcode).toBe(10060001)
+
+    const paid = await e.control.payOrder({ out_trade_no: order.out_trade_no })
+    await e.control.payOrder({ out_trade_no: failed.out_trade_no, result: 'PAYERROR' })
+    expect((await call('get_order', byMerchant)).order).toMatchObject({
+      transaction_id: paid.transaction_id,
+      paid_amount: 1,
+      description: 'Tea',
+      openid: OPENID,
+      order_state: 1,
+    })
+    const key = { order_number_type: 2, transaction_id: paid.transaction_id }
+    expect(await call('upload_shipping_info', upload(key))).toEqual({ errcode: 0, errmsg: 'ok' })
+    const missing = { merchant_id: DEFAULT_MERCHANT.mchid, merchant_trade_no: failed.out_trade_no }
+    expect((await call('get_order', missing)).errcode).toBe(10060001)
   })
 })

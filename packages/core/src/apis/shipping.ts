@@ -155,7 +155,7 @@ export type NotifyConfirmReceiveRequest = ShippingOrderLookup & {
   received_time: number | Date
 }
 
-const RFC3339_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?[+-](\d{2}):(\d{2})$/
+const RFC3339_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):\d{2}:\d{2}(\.\d{1,9})?[+-]\d{2}:\d{2}$/
 const BEIJING_OFFSET_MS = 8 * 3600_000
 /** Unix seconds beyond this (year 2286) are a millisecond value passed for seconds. */
 const MAX_SECONDS = 9_999_999_999
@@ -165,30 +165,26 @@ export function formatShippingTime(date: Date): string {
   return `${new Date(date.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 23)}+08:00`
 }
 
+/** RFC 3339 with a numeric offset, naming a real time (V8's `Date.parse` takes Feb 30 and 24:00). */
+function isShippingTime(value: string): boolean {
+  const match = RFC3339_WITH_OFFSET.exec(value)
+  if (!match || Number.isNaN(Date.parse(value)) || match[4] === '24') return false
+  const [year, month, day] = [match[1], match[2], match[3]].map(Number) as [number, number, number]
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day
+}
+
 function uploadTime(value: unknown): string {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new WechatValidationError('upload_time', 'is an invalid Date')
     return formatShippingTime(value)
   }
-  const match = typeof value === 'string' ? RFC3339_WITH_OFFSET.exec(value) : null
-  const [, , month, day, hour, minute, second, , offsetHour, offsetMinute] = (match ?? []).map(Number)
-  if (
-    !match ||
-    !Date.parse(value as string) ||
-    (month as number) > 12 ||
-    (day as number) > 31 ||
-    (hour as number) > 23 ||
-    (minute as number) > 59 ||
-    (second as number) > 59 ||
-    (offsetHour as number) > 23 ||
-    (offsetMinute as number) > 59
-  ) {
+  if (typeof value !== 'string' || !isShippingTime(value)) {
     throw new WechatValidationError(
       'upload_time',
       'must be a Date or RFC 3339 with a numeric offset, e.g. 2022-12-15T13:29:35.120+08:00',
     )
   }
-  return value as string
+  return value
 }
 
 function orderKey(field: string, value: unknown): ShippingOrderKey {

@@ -13,7 +13,7 @@ import {
 } from '../state/shipping.js'
 
 const formatError = () => new WechatApiFailure(47001)
-const RFC3339_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?[+-]\d{2}:\d{2}$/
+const RFC3339_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):\d{2}:\d{2}(\.\d{1,9})?[+-]\d{2}:\d{2}$/
 const UNMASKED = /\d{5}/
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -102,8 +102,11 @@ export function createShippingRoutes(state: EmulatorState): Hono {
 
   /** `upload_time` (RFC 3339 with an offset) as unix seconds, 47001 otherwise. */
   const uploadTime = (value: unknown): number => {
-    const ms = typeof value === 'string' && RFC3339_WITH_OFFSET.test(value) ? Date.parse(value) : Number.NaN
-    if (Number.isNaN(ms)) throw formatError()
+    const match = typeof value === 'string' ? RFC3339_WITH_OFFSET.exec(value) : null
+    const ms = match && match[4] !== '24' ? Date.parse(value as string) : Number.NaN
+    // V8 parses 02-30 as 03-02: a date that does not round-trip is no date.
+    const day = new Date(Date.UTC(Number(match?.[1]), Number(match?.[2]) - 1, Number(match?.[3])))
+    if (Number.isNaN(ms) || day.getUTCDate() !== Number(match?.[3])) throw formatError()
     return Math.floor(ms / 1000)
   }
 
