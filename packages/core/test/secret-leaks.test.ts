@@ -648,6 +648,30 @@ const FAMILIES: Record<string, Family> = {
       return () => wechat.uploadShippingInfo(shippingUpload(transaction_id))
     },
   },
+  'upload_combined_shipping_info (token in the URL, not retried)': {
+    path: '/wxa/sec/order/upload_combined_shipping_info',
+    prepare: async (s, wechat) => {
+      const { transaction_id } = await shippingPayment(s)
+      s.secrets.push(await wechat.getAccessToken())
+      const { order_key, upload_time, payer, ...delivery } = shippingUpload(transaction_id)
+      return () =>
+        wechat.uploadCombinedShippingInfo({
+          order_key,
+          sub_orders: [{ order_key, ...delivery }],
+          upload_time,
+          payer,
+        })
+    },
+  },
+  'notify_confirm_receive (token in the URL, not retried)': {
+    path: '/wxa/sec/order/notify_confirm_receive',
+    prepare: async (s, wechat) => {
+      const { transaction_id } = await shippingPayment(s)
+      await wechat.uploadShippingInfo(shippingUpload(transaction_id))
+      s.secrets.push(await wechat.getAccessToken())
+      return () => wechat.notifyConfirmReceive({ transaction_id, received_time: new Date() })
+    },
+  },
   'get_order (token in the URL)': {
     path: '/wxa/sec/order/get_order',
     prepare: async (s, wechat) => {
