@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { Server } from 'node:http'
 import { inspect } from 'node:util'
-import { DEFAULT_MERCHANT, PAY_PLATFORM_PUBLIC_KEY } from '@wxkit/emulator'
+import { DEFAULT_MERCHANT } from '@wxkit/emulator'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { json } from './support/app-harness.js'
 import { DEFAULT_APP } from './support/emulator.js'
-import { attemptStatuses, payClient, type Relay, send, startRelay } from './support/pay-shop.js'
+import { attemptStatuses, PAY_ENV, payClient, type Relay, send, startRelay } from './support/pay-shop.js'
 import { importListening, readmeCaller, readmeCode, readmeSandbox } from './support/readme-code.js'
 
 const sandbox = readmeSandbox('.generated-pay')
@@ -35,12 +35,7 @@ describe.each([
       WECHAT_APP_SECRET: DEFAULT_APP.appSecret,
       WECHAT_API_BASE_URL: sandbox.emulator().apiBaseUrl,
       WECHAT_PAY_BASE_URL: sandbox.emulator().payBaseUrl,
-      WECHAT_PAY_MCH_ID: DEFAULT_MERCHANT.mchid,
-      WECHAT_PAY_SERIAL_NO: DEFAULT_MERCHANT.serialNo,
-      WECHAT_PAY_PRIVATE_KEY: DEFAULT_MERCHANT.privateKey,
-      WECHAT_PAY_API_V3_KEY: DEFAULT_MERCHANT.apiV3Key,
-      WECHAT_PAY_PUBLIC_KEY_ID: PAY_PLATFORM_PUBLIC_KEY.publicKeyId,
-      WECHAT_PAY_PUBLIC_KEY: PAY_PLATFORM_PUBLIC_KEY.publicKey,
+      ...PAY_ENV,
       PUBLIC_ORIGIN,
       SESSION_SECRET: randomBytes(24).toString('hex'),
       PORT: '0',

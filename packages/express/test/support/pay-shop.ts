@@ -24,6 +24,16 @@ import type { ExpressVersion } from './express-versions.js'
 /** Where every test order asks to be notified; the emulator is routed to the test's relay. */
 export const NOTIFY_URL = 'https://shop.example/pay/notify'
 
+/** The environment a README pay app reads its merchant from: the emulator's default merchant. */
+export const PAY_ENV = {
+  WECHAT_PAY_MCH_ID: DEFAULT_MERCHANT.mchid,
+  WECHAT_PAY_SERIAL_NO: DEFAULT_MERCHANT.serialNo,
+  WECHAT_PAY_PRIVATE_KEY: DEFAULT_MERCHANT.privateKey,
+  WECHAT_PAY_API_V3_KEY: DEFAULT_MERCHANT.apiV3Key,
+  WECHAT_PAY_PUBLIC_KEY_ID: PAY_PLATFORM_PUBLIC_KEY.publicKeyId,
+  WECHAT_PAY_PUBLIC_KEY: PAY_PLATFORM_PUBLIC_KEY.publicKey,
+}
+
 /** A `WechatPay` for the emulator's default merchant (no retries: fault tests stay quick). */
 export function payClient(emulator: RunningEmulator, overrides: Partial<WechatPayConfig> = {}): WechatPay {
   return new WechatPay({
