@@ -4,11 +4,12 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, expect, it } from 'vitest'
-import { readmeCode } from './support/readme-code.js'
+import { ROOT_README, readmeCode } from './support/readme-code.js'
 
 // The readme-*.test.ts files run the README's programs from generated files, which the package's
 // `typecheck` never sees. This compiles exactly those blocks, as a user's project would, with the
-// package's compiler options (`@wxkit/express` mapped to this package's source).
+// package's compiler options (`@wxkit/express` mapped to this package's source), and the repository README's
+// app at a glance.
 const HEADINGS = [
   '## A complete app',
   '## Mount the pieces yourself',
@@ -26,6 +27,11 @@ it('every README program compiles under the package’s compiler options', async
     writeFileSync(new URL(file, folder), `${readmeCode(heading)}\nexport {}\n`)
     return file
   })
+  files.push('root-at-a-glance.ts')
+  writeFileSync(
+    new URL(files.at(-1) ?? '', folder),
+    `${readmeCode('## At a glance', ROOT_README)}\nexport {}\n`,
+  )
   const tsconfig = {
     extends: '../../tsconfig.json',
     compilerOptions: { paths: { '@wxkit/express': ['../../src/index.ts'] } },

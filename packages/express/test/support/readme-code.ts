@@ -7,10 +7,15 @@ import type { CookieJar } from './cookie-jar.js'
 import { startTestEmulator } from './emulator.js'
 
 const README = new URL('../../README.md', import.meta.url)
+/** The repository's own README, whose examples use this package. */
+export const ROOT_README = new URL('../../../../README.md', import.meta.url)
 
-/** The first ```ts block under `heading` (e.g. `## A complete app`) in the package README, verbatim. */
-export function readmeCode(heading: string): string {
-  const readme = readFileSync(README, 'utf8')
+/**
+ * The first ```ts block under `heading` (e.g. `## A complete app`) in the package README (or in `file`, e.g.
+ * the repository's README), verbatim.
+ */
+export function readmeCode(heading: string, file: URL = README): string {
+  const readme = readFileSync(file, 'utf8')
   const start = readme.indexOf(heading)
   if (start === -1) throw new Error(`README.md has no "${heading}" section`)
   const match = /```ts\n([\s\S]*?)\n```/.exec(readme.slice(start))
