@@ -72,7 +72,8 @@ export async function fetchAccessToken(
     return { ...readToken('/cgi-bin/token', body as TokenResponse), forced: false }
   }
   const normal = readToken(STABLE, (await stableToken(transport, config, false)) as TokenResponse)
-  if (rejected === undefined || normal.value !== rejected) return { ...normal, forced: false }
+  // `normal.value` is never empty, so this also covers a fetch that rejects nothing.
+  if (normal.value !== rejected) return { ...normal, forced: false }
   if (!(await budget.take())) {
     const message =
       '@wxkit/core: stable_token force_refresh budget exhausted (20/day, 30 s apart); keeping the current token'

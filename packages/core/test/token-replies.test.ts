@@ -214,3 +214,65 @@ describe('the shared cache and the refresh policy', () => {
     expect(await calls(emu, CLASSIC)).toBe(2)
   })
 })
+
+describe('what each token call may repeat, and what it reports', () => {
+  for (const [mode, path] of [
+    ['stable', STABLE],
+    ['classic', CLASSIC],
+  ] as const) {
+    test(`a ${mode} token call that meets an HTTP 503 is retried (it spends nothing)`, async () => {
+      const emu = await emulator()
+      await emu.control.injectFault({ path, fault: { kind: 'http', status: 503 } })
+      expect(await client(emu, { tokenMode: mode }).getAccessToken()).toMatch(/^\d+_/)
+      expect(await calls(emu, path)).toBe(2)
+    })
+  }
+
+  test('a force refresh that meets an HTTP 503 is not retried: each one spends the daily budget', async () => {
+    const emu = await emulator()
+    const wechat = client(emu)
+    await wechat.getAccessToken()
+    await emu.control.injectFault({ path: PHONE, fault: { kind: 'errcode', errcode: 40001 } })
+    // The normal-mode call after the 40001 passes untouched (a delay of 0), the force refresh gets the 503.
+    await emu.control.injectFault({ path: STABLE, fault: { kind: 'delay', ms: 0 } })
+    await emu.control.injectFault({ path: STABLE, fault: { kind: 'http', status: 503 } })
+    const code = await emu.control.mintCode({ kind: 'phone', phoneNumber: '13800138000' })
+    const error = await rejection(wechat.getUserPhoneNumber(code))
+    expect(error).toMatchObject({ name: 'WechatHttpError', status: 503, endpoint: STABLE })
+    expect(await calls(emu, STABLE)).toBe(3)
+  })
+
+  test('only a force refresh is reported as forced: classic, ticket and refused force refreshes are not', async () => {
+    const emu = await emulator()
+    const cache = new Keyv()
+    const events: TokenRefreshEvent[] = []
+    const warnings: [string, unknown][] = []
+    const errors: { endpoint?: string | undefined; error: Error }[] = []
+    const wechat = client(emu, {
+      cache,
+      tokenMode: 'classic',
+      hooks: { onTokenRefresh: [(e) => events.push(e)], onError: [(e) => errors.push(e)] },
+    })
+    await wechat.getJsTicket()
+    expect(events.map((e) => [e.kind, e.reason])).toEqual([
+      ['access_token', 'cold'],
+      ['jsapi_ticket', 'cold'],
+    ])
+    // Stable mode with today's 20 force refreshes spent: the refresh after a 40001 keeps the token.
+    const day = Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000)
+    const budgetCache = new Keyv()
+    const spent = client(emu, {
+      cache: budgetCache,
+      hooks: { onTokenRefresh: [(e) => events.push(e)], onError: [(e) => errors.push(e)] },
+      logger: { warn: (message, details) => warnings.push([message, details]) },
+    })
+    await spent.getAccessToken()
+    await budgetCache.set(`wxkit:${DEFAULT_APP.appId}:force_refresh_budget`, { day, count: 20, lastAt: 0 })
+    await emu.control.injectFault({ path: PHONE, fault: { kind: 'errcode', errcode: 40001 } })
+    await spent.getUserPhoneNumber(await emu.control.mintCode({ kind: 'phone', phoneNumber: '1' }))
+    expect(events.slice(2).map((e) => e.reason)).toEqual(['cold', 'rejected'])
+    // The refusal is reported to operators with the app and the endpoint.
+    expect(warnings).toEqual([[expect.stringMatching(/budget exhausted/), { appId: DEFAULT_APP.appId }]])
+    expect(errors).toEqual([{ endpoint: STABLE, error: expect.objectContaining({ endpoint: STABLE }) }])
+  })
+})
