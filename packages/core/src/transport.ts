@@ -70,16 +70,22 @@ function systemCode(error: unknown): string | undefined {
   return undefined
 }
 
-/** Reads a body within `ms`: ky's `timeout` ends when the headers arrive, a stalled body would hang. */
+/**
+ * Reads a body within `ms`: ky's `timeout` ends when the headers arrive, a stalled body would hang. A stalled
+ * body is cancelled through our own reader (a body that `arrayBuffer()` is reading cannot be cancelled); ky
+ * cancels the response it was cloned from, and the two cancelled together close the connection.
+ */
 async function readBody(response: Response, ms: number): Promise<Uint8Array | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms)
-  })
+  const reader = (response.body ?? new Blob([]).stream()).getReader()
+  let stalled = false
+  const timer = setTimeout(() => {
+    stalled = true
+    reader.cancel().catch(() => {})
+  }, ms)
   try {
-    const bytes = await Promise.race([response.arrayBuffer(), late])
-    if (bytes === undefined) response.body?.cancel().catch(() => {})
-    return bytes && new Uint8Array(bytes)
+    const chunks: Uint8Array<ArrayBuffer>[] = []
+    for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value)
+    return stalled ? undefined : new Uint8Array(await new Blob(chunks).arrayBuffer())
   } finally {
     clearTimeout(timer)
   }
@@ -129,7 +135,8 @@ export class Transport {
         }
         throw error
       }
-      return new Response(null, { status: response.status, headers: response.headers })
+      // Any new Response does: ky then cancels the one the hook's clone was read from (ours is not read further).
+      return new Response()
     }
 
     this.#ky = ky.create({
