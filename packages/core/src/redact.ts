@@ -43,7 +43,8 @@ export function redactUrl(url: string): string {
  */
 export function secretsOf(query: Record<string, string | undefined> | undefined, json: unknown): string[] {
   const out: string[] = []
-  const body = json !== null && typeof json === 'object' ? (json as Record<string, unknown>) : undefined
+  // Reading a secret's name off null, undefined or a primitive gives undefined too, so no shape check is needed.
+  const body = json as { [name: string]: unknown } | null | undefined
   for (const name of SECRET_PARAMS) {
     const inQuery = query?.[name]
     if (typeof inQuery === 'string') out.push(inQuery)

@@ -148,7 +148,8 @@ export class WechatMessageCrypto {
       throw new WechatMessageDecryptError('padding')
     }
     const pad = plain[plain.length - 1] ?? 0
-    if (pad < 1 || pad > BLOCK || pad > plain.length) throw new WechatMessageDecryptError('padding')
+    if (pad < 1 || pad > BLOCK) throw new WechatMessageDecryptError('padding')
+    // A pad longer than the plaintext starts the loop before index 0, where it reads undefined and refuses it.
     for (let i = plain.length - pad; i < plain.length; i++) {
       if (plain[i] !== pad) throw new WechatMessageDecryptError('padding')
     }
