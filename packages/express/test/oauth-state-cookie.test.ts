@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import type { RunningEmulator } from '@wxkit/emulator'
 import { sign } from 'cookie-signature'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { OAUTH_STATE_TTL_MS } from '../src/oauth/oauth-state.js'
 import { CookieJar, json, SESSION_SECRET, startApp, type TestApp } from './support/app-harness.js'
 import { emulatorConfig, startTestEmulator } from './support/emulator.js'
@@ -18,10 +18,10 @@ afterAll(() => emulator.close())
 beforeEach(() => emulator.control.reset())
 
 /** A state cookie as the middleware writes one, with `payload` (JSON or raw text) in it, signed. */
-function stateCookie(state: string, payload: unknown, tail = ''): string {
+function stateCookie(state: string, payload: unknown, tail = '', head = ''): string {
   const text = typeof payload === 'string' ? payload : JSON.stringify(payload)
   return encodeURIComponent(
-    sign(`${state}.${Buffer.from(text).toString('base64url')}${tail}`, SESSION_SECRET),
+    sign(`${state}.${head}${Buffer.from(text).toString('base64url')}${tail}`, SESSION_SECRET),
   )
 }
 
@@ -34,7 +34,10 @@ describe.each(EXPRESS_VERSIONS)('signed state cookies on $name', (version) => {
       session: { secret: SESSION_SECRET },
     })
   })
-  afterEach(() => app.close())
+  afterEach(async () => {
+    vi.useRealTimers()
+    await app.close()
+  })
 
   /** The callback's answer for a fresh code, `state` in the query and `cookie` as the state cookie. */
   async function callback(state: string, cookie: string, queryState = state): Promise<Response> {
@@ -88,6 +91,59 @@ describe.each(EXPRESS_VERSIONS)('signed state cookies on $name', (version) => {
       const fresh = randomBytes(24).toString('hex')
       await refused(await callback(fresh, stateCookie(fresh, login(Date.now() - 1000), tail)))
     }
+    // ...and at the start: the pattern is anchored at both ends.
+    for (const head of ['*', '.', '=']) {
+      const fresh = randomBytes(24).toString('hex')
+      await refused(await callback(fresh, stateCookie(fresh, login(Date.now() - 1000), '', head)))
+    }
+  })
+
+  it('a login is good from the millisecond it started until just before 10 minutes, not at 10 minutes', async () => {
+    // The clock is frozen (Date only; timers and sockets stay real) so the age is exact.
+    const now = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'], now })
+    for (const [age, accepted] of [
+      [0, true],
+      [OAUTH_STATE_TTL_MS - 1, true],
+      [OAUTH_STATE_TTL_MS, false],
+      [-1, false],
+    ] as const) {
+      const state = randomBytes(24).toString('hex')
+      const response = await callback(state, stateCookie(state, login(now - age)))
+      if (accepted) expect(response.status, `age ${age} ms`).toBe(302)
+      else await refused(response)
+    }
+  })
+
+  it('a refusal keeps the state cookie for what is left of the 10 minutes, at least 1 s', async () => {
+    const now = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'], now })
+    for (const [age, maxAge] of [
+      [4 * 60_000, 360],
+      [OAUTH_STATE_TTL_MS - 500, 1],
+    ] as const) {
+      const state = randomBytes(24).toString('hex')
+      const jar = new CookieJar()
+      jar.set('wxkit.sid.state', stateCookie(state, login(now - age)))
+      const response = await app.request(`/wechat/oauth/callback?state=${state}`, { jar })
+      expect(response.status).toBe(302)
+      const written = response.headers.getSetCookie().filter((line) => line.startsWith('wxkit.sid.state='))
+      expect(written, `age ${age} ms`).toHaveLength(1)
+      expect(written[0]).toMatch(new RegExp(`; Max-Age=${maxAge}(;|$)`))
+    }
+  })
+
+  it('logout clears a state cookie the request carries, and writes none when it carries none', async () => {
+    const state = randomBytes(24).toString('hex')
+    const jar = new CookieJar()
+    jar.set('wxkit.sid.state', stateCookie(state, login(Date.now() - 1000)))
+    const carried = await app.request('/wechat/logout', { method: 'POST', jar })
+    expect(carried.status).toBe(200)
+    expect(carried.headers.getSetCookie().join('\n')).toMatch(/(^|\n)wxkit\.sid\.state=; .*Max-Age=0/i)
+    expect(jar.get('wxkit.sid.state')).toBeUndefined()
+    const none = await app.request('/wechat/logout', { method: 'POST' })
+    expect(none.status).toBe(200)
+    expect(none.headers.getSetCookie().join('\n')).not.toMatch(/wxkit\.sid\.state=/)
   })
 
   it('a state in the query that is not exactly 48 lower-case hex digits, though the cookie binds its first 48', async () => {
