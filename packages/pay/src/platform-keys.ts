@@ -150,16 +150,17 @@ export class PlatformKeys {
       // The answer carries the certificates that sign it: decrypt them first (the APIv3 key proves they
       // come from WeChat Pay), then verify the answer with the one its serial names.
       decrypted = decryptEntries(parseEntries(bytes, endpoint), this.#config.apiV3Key, endpoint)
-      const keys = new Map(decrypted.map((c) => [c.serial_no, createPublicKey(c.pem)]))
-      const publicKey = this.#config.publicKey
-      if (publicKey) keys.set(publicKey.id, publicKey.key)
       const { timestamp, nonce, signature, serial } = headers
       const context = { endpoint, requestId: headers.requestId, serial }
       if (!timestamp || !nonce || !signature || !serial)
         throw new WechatPayVerificationError('missing Wechatpay-* headers', context)
       if (Math.abs(this.#config.now() - Number(timestamp) * 1000) > MAX_CLOCK_SKEW_MS)
         throw new WechatPayVerificationError('timestamp more than 5 minutes off', context)
-      const key = keys.get(serial)
+      // As for any answer (`find`): the public key's id exactly, a certificate's serial in any case.
+      const publicKey = this.#config.publicKey
+      const certificate = decrypted.find((c) => c.serial_no === serial.toUpperCase())
+      const key =
+        publicKey && serial === publicKey.id ? publicKey.key : certificate && createPublicKey(certificate.pem)
       if (!key || !verifySha256Rsa(responseMessage(timestamp, nonce, bytes), signature, key))
         throw new WechatPayVerificationError(
           'the certificate list is not signed by a certificate it holds',

@@ -23,6 +23,12 @@ const CERTIFICATE_MODE = { merchants: [{ ...DEFAULT_MERCHANT, platform: 'certifi
 const FIRST_SERIAL = PLATFORM_CERTIFICATES[0]?.serialNo ?? ''
 const CACHE_KEY = `wxkit:pay:${DEFAULT_MERCHANT.mchid}:certificates`
 
+/** When the certificate set stored in `store` (a Keyv's Map) expires, in ms. */
+function storedExpiry(store: Map<string, unknown>): number {
+  const raw = store.get(`keyv:${CACHE_KEY}`) ?? store.get(CACHE_KEY)
+  return ((typeof raw === 'string' ? JSON.parse(raw) : raw) as { expires: number }).expires
+}
+
 /** A client trusting a key of the test's own, against `emu` (which it asks only for certificates). */
 async function ownKeyClient(overrides: Partial<WechatPayConfig> = {}) {
   const emu = await emulator()
@@ -181,9 +187,7 @@ describe('downloading the platform certificates', () => {
       platform: 'certificates',
       cache: new Keyv({ store }),
     }).refreshCertificates()
-    const raw = store.get(`keyv:${CACHE_KEY}`) ?? store.get(CACHE_KEY)
-    const { expires } = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { expires: number }
-    expect(Math.abs(expires - Date.parse(certificate?.expire_time ?? ''))).toBeLessThan(60_000)
+    expect(Math.abs(storedExpiry(store) - Date.parse(certificate?.expire_time ?? ''))).toBeLessThan(60_000)
   })
 })
 
@@ -246,6 +250,21 @@ describe('the certificate store', () => {
     expect(await calls(emu, '/v3/certificates')).toBe(2)
   })
 
+  test('certificates another instance stored in the same millisecond are used too (the store wins a tie)', async () => {
+    const at = Date.now()
+    const clock = () => at
+    const emu = await emulator({ ...CERTIFICATE_MODE, clock: { now: clock } })
+    const cache = new Keyv()
+    const first = payClient(emu, { platform: 'certificates', cache, now: clock })
+    const request = order()
+    await first.jsapiOrder(request)
+    await emu.control.rotatePlatformCertificate()
+    await payClient(emu, { platform: 'certificates', cache, now: clock }).refreshCertificates()
+    expect(await calls(emu, '/v3/certificates')).toBe(2)
+    await first.queryOrder({ out_trade_no: request.out_trade_no }) // signed with the new certificate
+    expect(await calls(emu, '/v3/certificates')).toBe(2)
+  })
+
   test('something else under the key is ignored: the certificates are downloaded', async () => {
     const emu = await emulator(CERTIFICATE_MODE)
     for (const junk of ['certificates', { fetchedAt: '1', certificates: [] }, { fetchedAt: 1 }]) {
@@ -283,8 +302,11 @@ describe('the certificate list is checked before it is trusted', () => {
     rewrite: (list: { data: Record<string, unknown>[] }) => unknown,
     headers: (signed: Headers) => void = () => {},
     timestamp?: string,
+    { client = {}, rotate = false }: { client?: Partial<WechatPayConfig>; rotate?: boolean } = {},
   ) {
     const emu = await emulator(CERTIFICATE_MODE)
+    // After a rotation the list holds both certificates and is signed by the second; it is re-signed by the first.
+    if (rotate) await emu.control.rotatePlatformCertificate()
     const proxy = await tamperingProxy(emu.payBaseUrl, (answer) => {
       if (!answer.body.toString().includes('encrypt_certificate')) return answer
       const body = Buffer.from(JSON.stringify(rewrite(JSON.parse(answer.body.toString()))))
@@ -293,10 +315,11 @@ describe('the certificate list is checked before it is trusted', () => {
       const stamp = signed.get('wechatpay-timestamp') ?? ''
       const nonce = signed.get('wechatpay-nonce') ?? ''
       signed.set('wechatpay-signature', signSha256Rsa(responseMessage(stamp, nonce, body), certificateKey))
+      if (rotate) signed.set('wechatpay-serial', FIRST_SERIAL)
       headers(signed)
       return { ...answer, headers: signed, body }
     })
-    return payClient(emu, { platform: 'certificates', baseURL: proxy }).refreshCertificates()
+    return payClient(emu, { platform: 'certificates', baseURL: proxy, ...client }).refreshCertificates()
   }
   const refusedAs = async (...args: Parameters<typeof listedAs>) => rejection(listedAs(...args))
 
@@ -327,6 +350,26 @@ describe('the certificate list is checked before it is trusted', () => {
         ),
       ),
     ).toBe(true)
+  })
+
+  test('signed exactly 5 minutes ago or ahead is accepted, a second more is not', async () => {
+    const at = Math.floor(Date.now() / 1000) * 1000
+    const client = { now: () => at }
+    const stamp = (offsetS: number) => String(at / 1000 + offsetS)
+    for (const offset of [-300, 300])
+      expect(await listedAs((list) => list, undefined, stamp(offset), { client })).toHaveLength(1)
+    for (const offset of [-301, 301])
+      expect(
+        isWechatPayVerificationError(await refusedAs((list) => list, undefined, stamp(offset), { client })),
+      ).toBe(true)
+  })
+
+  test('signed under its certificate serial in lower case, as an answer may be (serials are hex in any case)', async () => {
+    const certificates = await listedAs(
+      (list) => list,
+      (h) => h.set('wechatpay-serial', FIRST_SERIAL.toLowerCase()),
+    )
+    expect(certificates.map((c) => c.serial_no)).toEqual([FIRST_SERIAL])
   })
 
   test('signed under a serial the list does not hold', async () => {
@@ -387,5 +430,26 @@ describe('the certificate list is checked before it is trusted', () => {
       data: list.data.map((e) => ({ ...e, serial_no: String(e.serial_no).toLowerCase() })),
     })
     expect((await listedAs(lower)).map((c) => c.serial_no)).toEqual([FIRST_SERIAL])
+  })
+
+  test('of two certificates the store keeps the list until the later expiry, whichever is listed first', async () => {
+    const soon = '2030-06-01T00:00:00+08:00'
+    for (const placement of ['soon first', 'soon last']) {
+      const store = new Map<string, unknown>()
+      const certificates = await listedAs(
+        (list) => ({
+          data: list.data.map((e, i) =>
+            (i === 0) === (placement === 'soon first') ? { ...e, expire_time: soon } : e,
+          ),
+        }),
+        undefined,
+        undefined,
+        { client: { cache: new Keyv({ store }) }, rotate: true },
+      )
+      expect(certificates).toHaveLength(2)
+      const later = Math.max(...certificates.map((c) => Date.parse(c.expire_time)))
+      expect(later).toBeGreaterThan(Date.parse(soon))
+      expect(Math.abs(storedExpiry(store) - later), placement).toBeLessThan(60_000)
+    }
   })
 })
