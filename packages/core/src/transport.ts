@@ -163,8 +163,8 @@ export class Transport {
       await this.#ky(this.#config.baseURL + spec.endpoint, {
         method: spec.method,
         ...(spec.query ? { searchParams: spec.query } : {}),
-        ...(spec.json === undefined ? {} : { json: spec.json }),
-        ...(spec.form === undefined ? {} : { body: spec.form }),
+        json: spec.json, // ky sends no JSON body for undefined
+        body: spec.form ?? null,
         ...(spec.signal ? { signal: spec.signal } : {}),
         context: { attempts },
         retry: spec.idempotent && spec.retryable ? this.#retryOptions(attempts) : 0,

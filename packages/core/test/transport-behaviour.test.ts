@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest'
 import {
   isWechatError,
   isWechatNetworkError,
+  isWechatResponseError,
   isWechatTimeoutError,
   type RetryEvent,
   Wechat,
@@ -116,6 +117,23 @@ describe('a body that stalls after the headers', () => {
     const cleared = new Set(clear.mock.calls.map((args) => args[0]))
     expect(timers.length).toBeGreaterThan(0)
     expect(timers.filter((timer) => !cleared.has(timer))).toEqual([])
+  })
+})
+
+describe('an answer without a body', () => {
+  test('a 204 No Content where an image was expected is refused as an empty body, not returned as a file', async () => {
+    const baseURL = await server((req, res) => {
+      if (req.url?.startsWith(STABLE)) {
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify({ access_token: '99_token-for-a-204', expires_in: 7200 }))
+        return
+      }
+      res.statusCode = 204
+      res.end()
+    })
+    const wechat = new Wechat({ ...DEFAULT_APP, baseURL, retry: { limit: 0 } })
+    const error = await rejection(wechat.getQrCode({ scene: 'a' }))
+    expect(isWechatResponseError(error)).toBe(true)
   })
 })
 
