@@ -88,6 +88,14 @@ describe('the signed headers of an answer or notification', () => {
     expect(await calls(emu, '/v3/certificates')).toBe(0)
   })
 
+  test('a WECHATPAY/SIGNTEST/ probe is refused without asking for the certificate its serial names', async () => {
+    const { emu, platform, body, refusal } = await ownKeyClient()
+    const headers: Record<string, string> = platform.sign(body, { serial: FIRST_SERIAL }).headers
+    headers['wechatpay-signature'] = `WECHATPAY/SIGNTEST/${headers['wechatpay-signature']}`
+    await refusal({ body, headers })
+    expect(await calls(emu, '/v3/certificates')).toBe(0)
+  })
+
   test('an unknown PUB_KEY_ID_ serial is refused without asking for certificates (a public key is never listed there)', async () => {
     const { emu, platform, body, refusal } = await ownKeyClient()
     await refusal(platform.sign(body, { serial: 'PUB_KEY_ID_0000000000000000000000000000000009' }))
@@ -151,8 +159,8 @@ describe('downloading the platform certificates', () => {
     let offset = 0
     const clock = () => Date.now() + offset
     const emu = await emulator({ ...CERTIFICATE_MODE, clock: { now: clock } })
-    const warnings: string[] = []
-    const logger = { warn: (message: string) => warnings.push(message) }
+    const warnings: [string, unknown][] = []
+    const logger = { warn: (message: string, details: unknown) => warnings.push([message, details]) }
     const pay = payClient(emu, { platform: 'certificates', now: clock, logger, retry: { limit: 0 } })
     const request = order()
     await pay.jsapiOrder(request)
@@ -163,6 +171,7 @@ describe('downloading the platform certificates', () => {
     })
     expect(await calls(emu, '/v3/certificates')).toBe(2)
     expect(warnings).toHaveLength(1)
+    expect(warnings[0]?.[1]).toEqual({ error: expect.any(String) })
   })
 
   test('when the first download fails there is nothing to verify with: the call fails', async () => {
@@ -210,6 +219,42 @@ describe('the certificate store', () => {
     expect(await calls(emu, '/v3/certificates')).toBe(1 + windows.length)
   })
 
+  test('a stored certificate is in force from its effective_time to just before its expire_time', async () => {
+    const at = Math.floor(Date.now() / 1000) * 1000
+    const emu = await emulator(CERTIFICATE_MODE)
+    const source = new Keyv()
+    await payClient(emu, { platform: 'certificates', cache: source }).refreshCertificates()
+    const stored = (await source.get(CACHE_KEY)) as { certificates: object[] }
+    const exactly = new Date(at).toISOString()
+    for (const [window, downloads] of [
+      [{ effective_time: exactly, expire_time: '2036-01-01T00:00:00+08:00' }, 0],
+      [{ effective_time: '2020-01-01T00:00:00+08:00', expire_time: exactly }, 1],
+    ] as const) {
+      const before = await calls(emu, '/v3/certificates')
+      const cache = new Keyv()
+      const certificates = stored.certificates.map((c) => ({ ...c, ...window }))
+      await cache.set(CACHE_KEY, { fetchedAt: at, certificates })
+      await payClient(emu, { platform: 'certificates', cache, now: () => at }).jsapiOrder(order())
+      expect((await calls(emu, '/v3/certificates')) - before, JSON.stringify(window)).toBe(downloads)
+    }
+  })
+
+  test('an older set in the store does not replace a newer one in memory', async () => {
+    const emu = await emulator(CERTIFICATE_MODE)
+    const cache = new Keyv()
+    const pay = payClient(emu, { platform: 'certificates', cache })
+    const request = order()
+    await pay.jsapiOrder(request)
+    const older = (await cache.get(CACHE_KEY)) as { fetchedAt: number; certificates: object[] }
+    await emu.control.rotatePlatformCertificate()
+    await pay.refreshCertificates()
+    expect(await calls(emu, '/v3/certificates')).toBe(2)
+    // Another instance writes back the set from before the rotation (without the new certificate).
+    await cache.set(CACHE_KEY, { ...older, fetchedAt: older.fetchedAt - 1000 })
+    await pay.queryOrder({ out_trade_no: request.out_trade_no }) // signed with the new certificate
+    expect(await calls(emu, '/v3/certificates')).toBe(2)
+  })
+
   test('certificates are fetched again at exactly 12 hours old, not a millisecond later', async () => {
     let offset = 0
     const clock = () => Date.parse('2026-12-04T00:00:00Z') + offset
@@ -229,12 +274,14 @@ describe('the certificate store', () => {
     const emu = await emulator(CERTIFICATE_MODE)
     const cache = new Keyv()
     cache.set = (() => Promise.reject(new Error('READONLY'))) as never
-    const warnings: string[] = []
-    const logger = { warn: (message: string) => warnings.push(message) }
+    const warnings: [string, unknown][] = []
+    const logger = { warn: (message: string, details: unknown) => warnings.push([message, details]) }
     const pay = payClient(emu, { platform: 'certificates', cache, logger })
     await pay.jsapiOrder(order())
     await pay.refreshCertificates()
     expect(warnings).toHaveLength(1)
+    // The store's own error message, as text (a logger may not serialise an Error).
+    expect(warnings[0]?.[1]).toEqual({ error: 'READONLY' })
   })
 
   test('certificates another instance stored later are used instead of downloading again', async () => {
@@ -309,7 +356,8 @@ describe('the certificate list is checked before it is trusted', () => {
     if (rotate) await emu.control.rotatePlatformCertificate()
     const proxy = await tamperingProxy(emu.payBaseUrl, (answer) => {
       if (!answer.body.toString().includes('encrypt_certificate')) return answer
-      const body = Buffer.from(JSON.stringify(rewrite(JSON.parse(answer.body.toString()))))
+      const rewritten = rewrite(JSON.parse(answer.body.toString()))
+      const body = Buffer.from(typeof rewritten === 'string' ? rewritten : JSON.stringify(rewritten))
       const signed = new Headers(answer.headers)
       if (timestamp !== undefined) signed.set('wechatpay-timestamp', timestamp)
       const stamp = signed.get('wechatpay-timestamp') ?? ''
@@ -378,6 +426,7 @@ describe('the certificate list is checked before it is trusted', () => {
       (h) => h.set('wechatpay-serial', '7A3E9C41B2D85F06E1C4A9B3D7F2E8A1C5B6D4E2'),
     )
     expect(isWechatPayVerificationError(error)).toBe(true)
+    expect(error).toMatchObject({ endpoint: '/v3/certificates' })
   })
 
   test('with a body that is not a list of certificate entries', async () => {
@@ -399,6 +448,25 @@ describe('the certificate list is checked before it is trusted', () => {
     ]) {
       const error = await refusedAs(rewrite)
       expect(isWechatPayResponseError(error)).toBe(true)
+      expect(error).toMatchObject({ endpoint: '/v3/certificates' })
+    }
+  })
+
+  test('with a body that is not JSON, or an entry that does not decrypt with the APIv3 key', async () => {
+    for (const rewrite of [
+      () => '{"data": [',
+      (list: { data: Record<string, unknown>[] }) => ({
+        data: list.data.map((e) => ({
+          ...e,
+          encrypt_certificate: {
+            algorithm: 'AEAD_AES_256_GCM',
+            ...encryptResource('a certificate', 'K'.repeat(32), 'abcdefghijkl', 'certificate'),
+          },
+        })),
+      }),
+    ]) {
+      const error = await refusedAs(rewrite)
+      expect(isWechatPayResponseError(error), String(error)).toBe(true)
       expect(error).toMatchObject({ endpoint: '/v3/certificates' })
     }
   })
