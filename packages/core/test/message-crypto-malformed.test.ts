@@ -70,6 +70,11 @@ describe('WechatMessageCrypto refuses what WeChat never sends', () => {
     expect(reasonOf(encryptRaw(firstDisagrees))).toBe('padding')
   })
 
+  it('refuses a pad above 32 even when every pad byte agrees (PKCS#7 of 16-byte blocks is not WeChat\'s)', () => {
+    const plain = plaintext('a'.repeat(26)) // 64 bytes
+    expect(reasonOf(encryptRaw(padded(plain, 48)))).toBe('padding')
+  })
+
   it('refuses a pad longer than the whole plaintext', () => {
     const block = Buffer.alloc(16, 20) // one block whose pad claims 20 bytes
     expect(reasonOf(encryptRaw(block))).toBe('padding')
@@ -118,6 +123,7 @@ describe('WechatMessageCrypto options', () => {
     ['encodingAESKey', { ...ok, encodingAESKey: `${KEY_TEXT.slice(1)}!` }],
     ['encodingAESKey', { ...ok, encodingAESKey: KEY_TEXT.slice(1) }],
     ['encodingAESKey', { ...ok, encodingAESKey: 43 }],
+    ['encodingAESKey', { ...ok, encodingAESKey: { toString: () => KEY_TEXT } }], // prints as a valid key
     ['appId', { ...ok, appId: '' }],
     ['appId', { ...ok, appId: 42 }],
     ['appId', { ...ok, appId: undefined }],
@@ -163,5 +169,19 @@ describe('signaturesEqual', () => {
     expect(signaturesEqual(long, `${'f'.repeat(64)}e`)).toBe(false)
     expect(signaturesEqual('b'.repeat(40), 'b'.repeat(40))).toBe(true)
     expect(signaturesEqual('b'.repeat(20), 'c'.repeat(20))).toBe(false)
+  })
+
+  it('compares every byte of a text longer than the scratch buffer holds (192 bytes)', () => {
+    expect(signaturesEqual('f'.repeat(300), `${'f'.repeat(299)}e`)).toBe(false)
+    expect(signaturesEqual('f'.repeat(300), 'f'.repeat(300))).toBe(true)
+  })
+
+  it('is false for a longer text that starts with the expected one, even where the scratch buffer cuts it off', () => {
+    const expected = '\u20ac'.repeat(64) // 64 characters of 3 UTF-8 bytes: the scratch buffer's half exactly
+    expect(signaturesEqual(expected, `${expected}x`)).toBe(false)
+  })
+
+  it('is false, not a throw, for long texts of one length in UTF-16 but another in UTF-8', () => {
+    expect(signaturesEqual('e'.repeat(70), '\u00e9'.repeat(70))).toBe(false)
   })
 })

@@ -158,5 +158,9 @@ describe('verifyRawData', () => {
     for (const printsValid of [{ toString: () => valid }, [valid]]) {
       expect(verifyRawData(rawData, printsValid as unknown as string, key)).toBe(false)
     }
+    // Nor is a session key that only prints as the right one (rawData + key would hash to the valid signature).
+    for (const printsKey of [{ toString: () => key }, [key]]) {
+      expect(verifyRawData(rawData, valid, printsKey as unknown as string)).toBe(false)
+    }
   })
 })

@@ -106,12 +106,7 @@ export class WechatMessageCrypto {
    * reproducing test vectors only; by default 16 fresh random bytes are used, as the protocol requires.
    */
   encrypt(message: string, options: { random?: Uint8Array | string } = {}): string {
-    const random =
-      options.random === undefined
-        ? undefined
-        : typeof options.random === 'string'
-          ? Buffer.from(options.random, 'utf8')
-          : options.random
+    const random = typeof options.random === 'string' ? Buffer.from(options.random, 'utf8') : options.random
     if (random !== undefined && random.length !== 16)
       throw new WechatValidationError('random', 'must be 16 bytes')
     // random(16) ‖ length(4) ‖ message ‖ appId ‖ pad, written into one buffer.
