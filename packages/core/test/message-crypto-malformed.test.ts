@@ -70,7 +70,7 @@ describe('WechatMessageCrypto refuses what WeChat never sends', () => {
     expect(reasonOf(encryptRaw(firstDisagrees))).toBe('padding')
   })
 
-  it('refuses a pad above 32 even when every pad byte agrees (PKCS#7 of 16-byte blocks is not WeChat\'s)', () => {
+  it('refuses a pad above 32 even when every pad byte agrees (PKCS#7 of 16-byte blocks is not what WeChat sends)', () => {
     const plain = plaintext('a'.repeat(26)) // 64 bytes
     expect(reasonOf(encryptRaw(padded(plain, 48)))).toBe('padding')
   })
