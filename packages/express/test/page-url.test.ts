@@ -55,4 +55,23 @@ describe('pageUrlToSign', () => {
     expect(url).toHaveLength(2048)
     expect(pageUrlToSign(url, allowed)).toBe(url)
   })
+
+  it('checks the origin on every call, also for a URL it parsed before', () => {
+    const url = 'https://example.com/remembered?x=1'
+    expect(pageUrlToSign(url, allowed)).toBe(url)
+    expect(() => pageUrlToSign(url, ['https://other.example'])).toThrow(
+      expect.objectContaining({ code: 'url_not_allowed' }),
+    )
+    expect(pageUrlToSign(url, allowed)).toBe(url)
+  })
+
+  it('refuses a bad URL every time it is asked (only good ones are remembered)', () => {
+    for (let i = 0; i < 3; i++)
+      expect(failure('javascript:alert(1)//https://example.com')?.code).toBe('invalid_request')
+  })
+
+  it('keeps the fragment out of the remembered answer for each fragment', () => {
+    expect(pageUrlToSign('https://example.com/spa#/a', allowed)).toBe('https://example.com/spa')
+    expect(pageUrlToSign('https://example.com/spa#/b', allowed)).toBe('https://example.com/spa')
+  })
 })

@@ -48,8 +48,23 @@ describe('queryParam', () => {
     ['given twice, once encoded', '/c?url=a&u%72l=b'],
     ['given twice, once empty', '/c?url=a&url'],
     ['given twice, the second malformed', '/c?url=a&url=%zz'],
-  ])('reads %s exactly as URLSearchParams does', (_name, url) => {
+  ])('reads %s exactly as URLSearchParams does, the first time and again', (_name, url) => {
+    // The second read may come from the memo of recent decodings: it must not differ either.
     expect(read(url, 'url')).toBe(reference(url, 'url'))
+    expect(read(url, 'url')).toBe(reference(url, 'url'))
+  })
+
+  it('decodes every part again once more have come than the memo keeps', () => {
+    const url = (i: number) => `/c?url=${encodeURIComponent(`https://example.com/p/${i}?a=b`)}`
+    for (let i = 0; i < 600; i++) expect(read(url(i), 'url')).toBe(`https://example.com/p/${i}?a=b`)
+    expect(read(url(0), 'url')).toBe('https://example.com/p/0?a=b')
+  })
+
+  it('decodes a part too long to remember, every time', () => {
+    const long = 'ä'.repeat(3000)
+    const url = `/c?url=${encodeURIComponent(long)}`
+    expect(read(url, 'url')).toBe(long)
+    expect(read(url, 'url')).toBe(long)
   })
 
   it('answers 400 invalid_request naming the parameter when it is given twice', () => {

@@ -1,5 +1,6 @@
 import type { Request } from 'express'
 import { WechatRouteError } from '../errors.js'
+import { RecentResults } from './recent-results.js'
 
 /**
  * The query string's parameters, read from the raw URL so Express 4 (`qs`, which builds arrays and
@@ -46,17 +47,31 @@ export function queryParam(req: Request, name: string): string | undefined {
   return value
 }
 
+/** How many recent percent-decodings {@link queryParam} keeps. */
+export const DECODED_PARTS = 256
+/** Longer parts are decoded every time, so the memo stays small (the JS-SDK route takes 2048 at most). */
+const MAX_REMEMBERED_PART = 3 * 2048
+
+// The JS-SDK route's `url` arrives percent-encoded, and the same few pages ask over and over: decoding
+// was a measurable part of the route's own work.
+const decodedParts = new RecentResults<string>(DECODED_PARTS)
+
 /** `application/x-www-form-urlencoded` decoding of one name or value; `undefined` where it is not plain. */
 function decodeComponent(part: string): string | undefined {
   const spaced = part.includes('+') ? part.replaceAll('+', ' ') : part
   if (!spaced.includes('%')) return spaced
+  const remembered = decodedParts.get(spaced)
+  if (remembered !== undefined) return remembered
+  let decoded: string
   try {
     // Where decodeURIComponent succeeds (well-formed escapes of valid UTF-8) it decodes as the URL
     // standard's percent-decode + UTF-8 decode does; where that standard would substitute, it throws.
-    return decodeURIComponent(spaced)
+    decoded = decodeURIComponent(spaced)
   } catch {
     return undefined
   }
+  if (spaced.length <= MAX_REMEMBERED_PART) decodedParts.set(spaced, decoded)
+  return decoded
 }
 
 function slowQueryParam(search: string, name: string): string | undefined {

@@ -1,8 +1,23 @@
 import { WechatRouteError } from '../errors.js'
+import { RecentResults } from '../http/recent-results.js'
 
 /** The longest page URL the JS-SDK route signs. */
 export const MAX_PAGE_URL_LENGTH = 2048
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/
+
+/** How many recently signed page URLs keep their parsed form (see {@link pageUrlToSign}). */
+export const PARSED_PAGE_URLS = 256
+
+/** A page URL that passed every check but the origin's, without its fragment, and its origin. */
+interface ParsedPageUrl {
+  withoutFragment: string
+  origin: string
+}
+
+// The JS-SDK route parses the same few page URLs over and over (every view of a page asks for its own
+// address), and parsing was most of the route's own work. Only URLs that passed are kept, so junk a
+// client sends is parsed every time.
+const parsed = new RecentResults<ParsedPageUrl>(PARSED_PAGE_URLS)
 
 /**
  * Checks the page URL a client asks to sign and returns it without its `#fragment`, exactly as WeChat
@@ -15,6 +30,20 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]+$/
  */
 export function pageUrlToSign(raw: string | undefined, allowedOrigins: readonly string[]): string {
   if (raw === undefined || raw.length === 0) throw invalid('url is required')
+  let page = parsed.get(raw)
+  if (page === undefined) {
+    page = parsePageUrl(raw)
+    parsed.set(raw, page)
+  }
+  // The origin is checked on every call: the allowed origins may differ between calls (by default they
+  // are each request's own origin).
+  if (!allowedOrigins.includes(page.origin)) {
+    throw new WechatRouteError('url_not_allowed', 'The page origin is not allowed to be signed')
+  }
+  return page.withoutFragment
+}
+
+function parsePageUrl(raw: string): ParsedPageUrl {
   if (raw.length > MAX_PAGE_URL_LENGTH) throw invalid(`url must be at most ${MAX_PAGE_URL_LENGTH} characters`)
   if (!PRINTABLE_ASCII.test(raw)) {
     throw invalid('url must be the page address as location.href gives it (no spaces, no raw unicode)')
@@ -31,10 +60,7 @@ export function pageUrlToSign(raw: string | undefined, allowedOrigins: readonly 
     throw invalid('url must be an absolute http(s) URL')
   }
   if (url.username || url.password) throw invalid('url must not carry credentials')
-  if (!allowedOrigins.includes(url.origin)) {
-    throw new WechatRouteError('url_not_allowed', 'The page origin is not allowed to be signed')
-  }
-  return withoutFragment
+  return { withoutFragment, origin: url.origin }
 }
 
 function invalid(message: string): WechatRouteError {
