@@ -251,6 +251,25 @@ describe.each(EXPRESS_VERSIONS)('req.wechatSession on $name', (version) => {
     expect(session.id).toBe(moved.after)
   })
 
+  it('regenerate() keeps when the session ends: the new cookie lives for what is left of it, at least 1 s', async () => {
+    for (const [left, maxAge] of [
+      [60_000, [59, 60]],
+      [200, [1]],
+    ] as const) {
+      const { app, map } = await sessionApp()
+      const jar = new CookieJar()
+      await miniLogin(app, 'o_regenerated_ttl', { jar })
+      const [key, raw] = [...map].find(([k]) => String(k).includes('wxkit:express:session:')) ?? []
+      const stored = JSON.parse(String(raw)) as { value: { expiresAt: number } }
+      stored.value.expiresAt = Date.now() + left
+      map.set(key, JSON.stringify(stored))
+      const response = await app.request('/api/regenerate', { method: 'POST', jar })
+      const cookie = response.headers.getSetCookie().find((line) => line.startsWith('wxkit.sid='))
+      const written = Number(/; Max-Age=(\d+)/.exec(cookie ?? '')?.[1])
+      expect(maxAge, `${left} ms left`).toContain(written)
+    }
+  })
+
   it('regenerate() does not bring back a session that was logged out meanwhile', async () => {
     const { app } = await sessionApp()
     let release: () => void = () => {}
