@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { pinToCore, SERVER_CORE } from './cpu-pinning.js'
 import type { PushPayloadPool } from './push-payloads.js'
 import type { PushServerMode } from './push-server.js'
 
@@ -67,6 +68,7 @@ async function startServer(
     env: { ...process.env, ...env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
+  if (child.pid !== undefined) pinToCore(child.pid, SERVER_CORE)
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port))
     child.once('exit', (code) => reject(new Error(`route server (${mode}) exited with ${code}`)))

@@ -14,6 +14,7 @@ import { Wechat } from '@wxkit/core'
 import { DEFAULT_APP, startEmulator } from '@wxkit/emulator'
 import Keyv from 'keyv'
 import { CONTENDERS, createContender, PAGE } from './contenders.js'
+import { LOAD_CORE, pinToCore } from './cpu-pinning.js'
 import { PUSH_MODES, pushThroughput } from './figures/push-throughput.js'
 import { clusterStampede, coldStampede } from './figures/stampede.js'
 import { tokenRecovery } from './figures/token-recovery.js'
@@ -44,6 +45,7 @@ const log = (message: string) =>
   console.error(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`)
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
 
+pinToCore(process.pid, LOAD_CORE)
 const emulator = await startEmulator({ port: 0 })
 const report: BenchReport = { quick: QUICK, figures: FIGURES.list }
 
