@@ -94,7 +94,8 @@ export class PlatformKeys {
     if (serial.startsWith('PUB_KEY_ID_')) return undefined
     let set = await this.#current()
     const now = this.#config.now()
-    const stale = !set || now - set.fetchedAt >= CERTIFICATE_REFRESH_MS || !usable(set, now).length
+    const stale =
+      !set || now - set.fetchedAt >= CERTIFICATE_REFRESH_MS || !usable(set.certificates, now).length
     let refreshed = false
     if (stale) {
       try {
@@ -111,11 +112,11 @@ export class PlatformKeys {
         )
       }
     }
-    let found = find(set, serial, now)
+    let found = find(set?.certificates, serial, now)
     if (!found && !refreshed && now - this.#lastUnknownRefresh >= UNKNOWN_SERIAL_REFRESH_MS) {
       this.#lastUnknownRefresh = now
       set = await this.#refresh()
-      found = find(set, serial, now)
+      found = find(set.certificates, serial, now)
     }
     return found
   }
@@ -156,14 +157,14 @@ export class PlatformKeys {
         throw new WechatPayVerificationError('missing Wechatpay-* headers', context)
       if (Math.abs(this.#config.now() - Number(timestamp) * 1000) > MAX_CLOCK_SKEW_MS)
         throw new WechatPayVerificationError('timestamp more than 5 minutes off', context)
-      // As for any answer (`find`): the public key's id exactly, a certificate's serial in any case.
+      // As for any answer (`find`): the public key's id exactly, a certificate's serial in any case, and only
+      // a certificate in force now (one that has expired or is not yet valid does not vouch for the list).
       const publicKey = this.#config.publicKey
-      const certificate = decrypted.find((c) => c.serial_no === serial.toUpperCase())
       const key =
-        publicKey && serial === publicKey.id ? publicKey.key : certificate && createPublicKey(certificate.pem)
+        publicKey && serial === publicKey.id ? publicKey.key : find(decrypted, serial, this.#config.now())
       if (!key || !verifySha256Rsa(responseMessage(timestamp, nonce, bytes), signature, key))
         throw new WechatPayVerificationError(
-          'the certificate list is not signed by a certificate it holds',
+          'the certificate list is not signed by a certificate it holds that is in force',
           context,
         )
     })
@@ -188,14 +189,19 @@ export class PlatformKeys {
   }
 }
 
-function usable(set: CertificateSet, now: number): StoredCertificate[] {
-  return set.certificates.filter(
-    (c) => Date.parse(c.effective_time) <= now && now < Date.parse(c.expire_time),
-  )
+/** The certificates in force at `now`: from `effective_time` to just before `expire_time`. */
+function usable(certificates: StoredCertificate[], now: number): StoredCertificate[] {
+  return certificates.filter((c) => Date.parse(c.effective_time) <= now && now < Date.parse(c.expire_time))
 }
 
-function find(set: CertificateSet | undefined, serial: string, now: number): KeyObject | undefined {
-  const hit = set && usable(set, now).find((c) => c.serial_no.toUpperCase() === serial.toUpperCase())
+/** The key of the certificate in force at `now` that `serial` names (in any case). */
+function find(
+  certificates: StoredCertificate[] | undefined,
+  serial: string,
+  now: number,
+): KeyObject | undefined {
+  const hit =
+    certificates && usable(certificates, now).find((c) => c.serial_no.toUpperCase() === serial.toUpperCase())
   return hit ? createPublicKey(hit.pem) : undefined
 }
 

@@ -429,6 +429,47 @@ describe('the certificate list is checked before it is trusted', () => {
     expect(error).toMatchObject({ endpoint: '/v3/certificates' })
   })
 
+  test('signed by a certificate it holds that has expired or is not yet in force (the emulator at that time)', async () => {
+    // The emulator's certificates are valid from 2026-12-02T18:08:59Z to 2036-11-29T18:08:59Z.
+    for (const at of ['2037-01-01T00:00:00Z', '2026-12-01T00:00:00Z']) {
+      const clock = () => Date.parse(at)
+      const emu = await emulator({ ...CERTIFICATE_MODE, clock: { now: clock } })
+      const error = await rejection(
+        payClient(emu, { platform: 'certificates', now: clock }).refreshCertificates(),
+      )
+      expect(isWechatPayVerificationError(error), `${at}: ${error}`).toBe(true)
+      expect(error).toMatchObject({ endpoint: '/v3/certificates', serial: FIRST_SERIAL })
+    }
+  })
+
+  test('signed by the one of two listed certificates that has expired or is not yet in force, the other in force', async () => {
+    for (const window of [
+      { effective_time: '2020-01-01T00:00:00+08:00', expire_time: '2021-01-01T00:00:00+08:00' },
+      { effective_time: '2035-01-01T00:00:00+08:00', expire_time: '2036-01-01T00:00:00+08:00' },
+    ]) {
+      const error = await refusedAs(
+        (list) => ({ data: list.data.map((e) => (e.serial_no === FIRST_SERIAL ? { ...e, ...window } : e)) }),
+        undefined,
+        undefined,
+        { rotate: true },
+      )
+      expect(isWechatPayVerificationError(error), `${JSON.stringify(window)}: ${error}`).toBe(true)
+    }
+  })
+
+  test('signed by a certificate in force from exactly now is accepted; one that expires exactly now is not', async () => {
+    const at = Math.floor(Date.now() / 1000) * 1000
+    const exactly = new Date(at).toISOString()
+    const client = { now: () => at }
+    const windowed = (window: object) => (list: { data: Record<string, unknown>[] }) => ({
+      data: list.data.map((e) => ({ ...e, ...window })),
+    })
+    const starting = windowed({ effective_time: exactly, expire_time: '2036-01-01T00:00:00+08:00' })
+    expect(await listedAs(starting, undefined, undefined, { client })).toHaveLength(1)
+    const ending = windowed({ effective_time: '2020-01-01T00:00:00+08:00', expire_time: exactly })
+    expect(isWechatPayVerificationError(await refusedAs(ending, undefined, undefined, { client }))).toBe(true)
+  })
+
   test('with a body that is not a list of certificate entries', async () => {
     for (const rewrite of [
       () => ({ data: {} }),
