@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isWechatRouteError } from '../src/errors.js'
-import { pageUrlToSign } from '../src/jssdk/page-url.js'
+import { isPageUrlRemembered, PARSED_PAGE_URLS, pageUrlToSign } from '../src/jssdk/page-url.js'
 
 const allowed = ['https://example.com', 'http://127.0.0.1:8080']
 
@@ -68,6 +68,29 @@ describe('pageUrlToSign', () => {
   it('refuses a bad URL every time it is asked (only good ones are remembered)', () => {
     for (let i = 0; i < 3; i++)
       expect(failure('javascript:alert(1)//https://example.com')?.code).toBe('invalid_request')
+    expect(isPageUrlRemembered('javascript:alert(1)//https://example.com')).toBe(false)
+  })
+
+  it('remembers only pages it signed: other origins cannot push a real page out of the memo', () => {
+    const real = 'https://example.com/home?from=memo-test'
+    pageUrlToSign(real, allowed)
+    expect(isPageUrlRemembered(real)).toBe(true)
+    for (let i = 0; i < 2 * PARSED_PAGE_URLS; i++) {
+      const foreign = `https://evil.com/page/${i}`
+      expect(failure(foreign)?.code).toBe('url_not_allowed')
+      expect(isPageUrlRemembered(foreign)).toBe(false)
+    }
+    expect(isPageUrlRemembered(real)).toBe(true)
+  })
+
+  it('forgets the oldest signed page once more pages than it keeps were signed', () => {
+    const page = (i: number) => `https://example.com/overflow/${i}`
+    for (let i = 0; i <= PARSED_PAGE_URLS; i++) expect(pageUrlToSign(page(i), allowed)).toBe(page(i))
+    expect(isPageUrlRemembered(page(0))).toBe(false)
+    expect(isPageUrlRemembered(page(1))).toBe(true)
+    expect(isPageUrlRemembered(page(PARSED_PAGE_URLS))).toBe(true)
+    // Forgotten is not refused: it is parsed again.
+    expect(pageUrlToSign(page(0), allowed)).toBe(page(0))
   })
 
   it('keeps the fragment out of the remembered answer for each fragment', () => {

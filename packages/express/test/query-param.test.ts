@@ -1,7 +1,7 @@
 import type { Request } from 'express'
 import { describe, expect, it } from 'vitest'
 import { isWechatRouteError } from '../src/errors.js'
-import { queryParam, rawQuery } from '../src/http/query.js'
+import { DECODED_PARTS, isPartRemembered, queryParam, rawQuery } from '../src/http/query.js'
 
 const request = (originalUrl: string) => ({ originalUrl }) as Request
 
@@ -55,15 +55,21 @@ describe('queryParam', () => {
   })
 
   it('decodes every part again once more have come than the memo keeps', () => {
-    const url = (i: number) => `/c?url=${encodeURIComponent(`https://example.com/p/${i}?a=b`)}`
-    for (let i = 0; i < 600; i++) expect(read(url(i), 'url')).toBe(`https://example.com/p/${i}?a=b`)
-    expect(read(url(0), 'url')).toBe('https://example.com/p/0?a=b')
+    const part = (i: number) => encodeURIComponent(`https://example.com/p/${i}?a=b`)
+    for (let i = 0; i <= DECODED_PARTS; i++) {
+      expect(read(`/c?url=${part(i)}`, 'url')).toBe(`https://example.com/p/${i}?a=b`)
+    }
+    expect(isPartRemembered(part(0))).toBe(false)
+    expect(isPartRemembered(part(1))).toBe(true)
+    expect(isPartRemembered(part(DECODED_PARTS))).toBe(true)
+    expect(read(`/c?url=${part(0)}`, 'url')).toBe('https://example.com/p/0?a=b')
   })
 
   it('decodes a part too long to remember, every time', () => {
     const long = 'ä'.repeat(3000)
     const url = `/c?url=${encodeURIComponent(long)}`
     expect(read(url, 'url')).toBe(long)
+    expect(isPartRemembered(encodeURIComponent(long))).toBe(false)
     expect(read(url, 'url')).toBe(long)
   })
 

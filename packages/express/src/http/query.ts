@@ -56,6 +56,11 @@ const MAX_REMEMBERED_PART = 3 * 2048
 // was a measurable part of the route's own work.
 const decodedParts = new RecentResults<string>(DECODED_PARTS)
 
+/** Whether {@link queryParam} remembers the decoding of `part` (for tests of the memo). */
+export function isPartRemembered(part: string): boolean {
+  return decodedParts.has(part)
+}
+
 /** `application/x-www-form-urlencoded` decoding of one name or value; `undefined` where it is not plain. */
 function decodeComponent(part: string): string | undefined {
   const spaced = part.includes('+') ? part.replaceAll('+', ' ') : part

@@ -15,8 +15,13 @@ export class RecentResults<Value> {
     return this.#entries.get(key)
   }
 
+  has(key: string): boolean {
+    return this.#entries.has(key)
+  }
+
   set(key: string, value: Value): void {
-    if (this.#entries.size >= this.#limit) {
+    // Replacing a key it holds makes no room, so nothing else goes.
+    if (this.#entries.size >= this.#limit && !this.#entries.has(key)) {
       this.#entries.delete(this.#entries.keys().next().value as string)
     }
     this.#entries.set(key, value)

@@ -8,16 +8,21 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]+$/
 /** How many recently signed page URLs keep their parsed form (see {@link pageUrlToSign}). */
 export const PARSED_PAGE_URLS = 256
 
-/** A page URL that passed every check but the origin's, without its fragment, and its origin. */
+/** A page URL that passed every check, without its fragment, and its origin. */
 interface ParsedPageUrl {
   withoutFragment: string
   origin: string
 }
 
 // The JS-SDK route parses the same few page URLs over and over (every view of a page asks for its own
-// address), and parsing was most of the route's own work. Only URLs that passed are kept, so junk a
-// client sends is parsed every time.
+// address), and parsing was most of the route's own work. Only URLs that were signed are kept: junk and
+// other origins' pages are parsed every time, so a client sending them cannot push real pages out.
 const parsed = new RecentResults<ParsedPageUrl>(PARSED_PAGE_URLS)
+
+/** Whether {@link pageUrlToSign} remembers `raw` (for tests of the memo). */
+export function isPageUrlRemembered(raw: string): boolean {
+  return parsed.has(raw)
+}
 
 /**
  * Checks the page URL a client asks to sign and returns it without its `#fragment`, exactly as WeChat
@@ -30,16 +35,14 @@ const parsed = new RecentResults<ParsedPageUrl>(PARSED_PAGE_URLS)
  */
 export function pageUrlToSign(raw: string | undefined, allowedOrigins: readonly string[]): string {
   if (raw === undefined || raw.length === 0) throw invalid('url is required')
-  let page = parsed.get(raw)
-  if (page === undefined) {
-    page = parsePageUrl(raw)
-    parsed.set(raw, page)
-  }
+  const remembered = parsed.get(raw)
+  const page = remembered ?? parsePageUrl(raw)
   // The origin is checked on every call: the allowed origins may differ between calls (by default they
   // are each request's own origin).
   if (!allowedOrigins.includes(page.origin)) {
     throw new WechatRouteError('url_not_allowed', 'The page origin is not allowed to be signed')
   }
+  if (remembered === undefined) parsed.set(raw, page)
   return page.withoutFragment
 }
 
